@@ -1,0 +1,3 @@
+from peerwell.cli import main
+
+main()

@@ -1,0 +1,138 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+    validate_password,
+)
+from django.utils.translation import gettext_lazy as _
+
+from peerwell.accounts.models import Membership, User
+from peerwell.core.roles import STAFF_ROLES, Role
+
+TIME_ZONE_CHOICES = [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("That email and password do not match an account."),
+        "inactive": _("This account is not active. Ask your program admin."),
+    }
+
+
+class OneTimeCodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].strip().replace(" ", "")
+
+
+class EnrolmentCodeForm(OneTimeCodeForm):
+    token = forms.CharField(
+        label=_("Code from your app"),
+        max_length=8,
+        help_text=_("After adding Peerwell to your app, type the 6-digit code it shows."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[("", _("Use my organization's time zone")), *TIME_ZONE_CHOICES],
+        required=False,
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in Role if r in STAFF_ROLES]
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        help_text=password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            try:
+                validate_password(
+                    password, User(email=self.email, full_name=data.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+            if password != data.get("password_again"):
+                self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class OrganizationSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    idle_timeout_minutes = forms.IntegerField(
+        label=_("Idle timeout (minutes)"),
+        min_value=2,
+        max_value=240,
+        help_text=_("People are signed out after this many minutes without activity."),
+    )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=120)
+    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=Membership.objects.none())
+    specialists = forms.ModelMultipleChoiceField(
+        label=_("Specialists"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = (
+            Membership.objects.in_org(organization).filter(is_active=True).select_related("user")
+        )
+        self.fields["supervisor"].queryset = members.filter(role=Role.SUPERVISOR)
+        self.fields["specialists"].queryset = members.filter(role=Role.SPECIALIST)

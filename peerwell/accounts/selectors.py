@@ -1,0 +1,70 @@
+import math
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from peerwell.accounts.models import Invitation, Membership, Team, User, invitation_token_hash
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organization")
+        .order_by("organization__name", "pk")
+    )
+
+
+def primary_membership(user: User) -> Membership | None:
+    return memberships_of(user).first()
+
+
+def user_has_confirmed_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def staff_members(organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.in_org(organization)
+        .exclude(role="participant")
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def invitations_for(organization) -> QuerySet[Invitation]:
+    return Invitation.objects.in_org(organization).select_related("invited_by__user")
+
+
+def teams_for(organization) -> QuerySet[Team]:
+    return (
+        Team.objects.in_org(organization)
+        .select_related("supervisor__user")
+        .prefetch_related("specialists__user")
+    )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+
+
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def mfa_wait_seconds(device: TOTPDevice | None) -> int:
+    """Seconds before the authenticator may be tried again (it doubles after each miss)."""
+    if device is None:
+        return 0
+    allowed, data = device.verify_is_allowed()
+    if allowed or not data or "locked_until" not in data:
+        return 0
+    return max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()

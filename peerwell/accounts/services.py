@@ -1,0 +1,306 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from peerwell.accounts.models import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Team,
+    User,
+    invitation_token_hash,
+)
+from peerwell.accounts.selectors import mfa_wait_seconds, primary_membership
+from peerwell.audit.services import audit_record
+from peerwell.core.models import Organization
+from peerwell.core.roles import STAFF_ROLES, Role
+
+
+def user_create(*, email: str, full_name: str, password: str | None, **fields) -> User:
+    """Create an account. The password must pass the password rules (None: unusable)."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this email already exists.")})
+    user = User(email=email, full_name=full_name, **fields)
+    if password is not None:
+        validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def membership_create(
+    *, organization: Organization, user: User, role: str, actor=None
+) -> Membership:
+    """Give a user a role in an organization (one membership per person per organization)."""
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError(_("This person is already a member of the organization."))
+    with transaction.atomic():
+        membership = Membership.objects.create(organization=organization, user=user, role=role)
+        audit_record(
+            action="membership.created",
+            actor=actor,
+            organization=organization,
+            obj=membership,
+            detail={"role": role, "user": user.pk},
+        )
+    return membership
+
+
+def invitation_create(*, actor: Membership, email: str, role: str, base_url: str) -> Invitation:
+    """Invite a person to join the actor's organization as staff, by an emailed link.
+
+    The link carries a random token; only its hash is stored. A new invitation to the
+    same address replaces a pending one.
+    """
+    if role not in STAFF_ROLES:
+        raise ValidationError(
+            {"role": _("Invite staff only: specialist, supervisor, admin or auditor.")}
+        )
+    email = User.objects.normalize_email(email).strip().lower()
+    organization = actor.organization
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the organization.")})
+    token = Invitation.new_token()
+    with transaction.atomic():
+        now = timezone.now()
+        Invitation.objects.in_org(organization).pending().filter(email=email).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            organization=organization,
+            email=email,
+            role=role,
+            token_hash=invitation_token_hash(token),
+            invited_by=actor,
+            expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+        )
+        audit_record(
+            action="invitation.created",
+            actor=actor.user,
+            organization=organization,
+            obj=invitation,
+            detail={"role": role},
+        )
+        link = f"{base_url.rstrip('/')}/invitations/{token}/"
+        body = render_to_string(
+            "accounts/email/invitation.txt",
+            {
+                "organization": organization,
+                "role": invitation.get_role_display(),
+                "link": link,
+                "days": settings.INVITATION_DAYS,
+            },
+        )
+        subject = _("You are invited to join %(organization)s on Peerwell") % {
+            "organization": organization.name
+        }
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invitation
+
+
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("Only a pending invitation can be revoked."))
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            action="invitation.revoked",
+            actor=actor.user,
+            organization=actor.organization,
+            obj=invitation,
+        )
+    return invitation
+
+
+def invitation_accept(
+    *, token: str, full_name: str, password: str, existing_user: User | None = None
+) -> Membership:
+    """Use an invitation once: create the account (or take the signed-in one) and its role.
+
+    Precondition: for an existing account the caller has authenticated it (signed in, or
+    checked its password). The invitation row is locked so a link cannot be used twice.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organization")
+            .filter(token_hash=invitation_token_hash(token))
+            .first()
+        )
+        if invitation is None or invitation.status != InvitationStatus.PENDING:
+            raise ValidationError(
+                _("This invitation link is no longer valid. Ask your admin for a new one.")
+            )
+        if existing_user is not None:
+            if existing_user.email.lower() != invitation.email:
+                raise ValidationError(_("This invitation was sent to another email address."))
+            user = existing_user
+        else:
+            user = user_create(email=invitation.email, full_name=full_name, password=password)
+        membership = membership_create(
+            organization=invitation.organization, user=user, role=invitation.role, actor=user
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(
+            action="invitation.accepted",
+            actor=user,
+            organization=invitation.organization,
+            obj=invitation,
+        )
+    return membership
+
+
+def mfa_totp_device_for_enrolment(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator device to show as a QR code, created once."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.PEERWELL_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def mfa_totp_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the authenticator with a first code; return fresh recovery codes to show once."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError(_("Start the set-up again."))
+    wait = mfa_wait_seconds(device)
+    if wait:
+        raise ValidationError({"token": too_many_tries_message(wait)})
+    if not device.verify_token(token.strip().replace(" ", "")):
+        audit_record(action="mfa.enrolment_failed", actor=user, organization=_org_of(user))
+        raise ValidationError(
+            {
+                "token": _(
+                    "That code did not match. Check the time on your phone and try the newest code."
+                )
+            }
+        )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        audit_record(action="mfa.enrolled", actor=user, organization=_org_of(user), obj=device)
+    return codes
+
+
+def too_many_tries_message(seconds: int) -> str:
+    return ngettext(
+        "Too many tries. Wait %(seconds)s second, then type the newest code.",
+        "Too many tries. Wait %(seconds)s seconds, then type the newest code.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def mfa_recovery_codes_regenerate(*, user: User) -> list[str]:
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit_record(
+            action="mfa.recovery_codes_regenerated", actor=user, organization=_org_of(user)
+        )
+    return codes
+
+
+def mfa_event(*, user: User, action: str, device=None) -> None:
+    """Record a second-factor check (verified, failed, recovery code used)."""
+    audit_record(action=action, actor=user, organization=_org_of(user), obj=device)
+
+
+def user_sign_out_everywhere(*, user: User) -> None:
+    """End every session of this account, on every device, the current one included."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
+        audit_record(action="session.signed_out_everywhere", actor=user, organization=_org_of(user))
+
+
+def user_update_preferences(*, user: User, language: str, time_zone: str) -> User:
+    user.language = language
+    user.time_zone = time_zone
+    user.save(update_fields=["language", "time_zone"])
+    return user
+
+
+def organization_update_settings(
+    *, actor: Membership, name: str, time_zone: str, idle_timeout_minutes: int
+) -> Organization:
+    organization = actor.organization
+    changed = {
+        field: value
+        for field, value in {
+            "name": name,
+            "time_zone": time_zone,
+            "idle_timeout_minutes": idle_timeout_minutes,
+        }.items()
+        if getattr(organization, field) != value
+    }
+    if not changed:
+        return organization
+    for field, value in changed.items():
+        setattr(organization, field, value)
+    organization.full_clean()
+    with transaction.atomic():
+        organization.save(update_fields=list(changed))
+        audit_record(
+            action="organization.settings_changed",
+            actor=actor.user,
+            organization=organization,
+            obj=organization,
+            detail={"fields": sorted(changed)},
+        )
+    return organization
+
+
+def team_create(
+    *, actor: Membership, name: str, supervisor: Membership, specialists: list[Membership]
+) -> Team:
+    """Create a team: one supervisor of the organization and specialists of it."""
+    organization = actor.organization
+    if supervisor.organization_id != organization.pk or supervisor.role != Role.SUPERVISOR:
+        raise ValidationError({"supervisor": _("Choose a supervisor of this organization.")})
+    if any(s.organization_id != organization.pk or s.role != Role.SPECIALIST for s in specialists):
+        raise ValidationError({"specialists": _("Choose specialists of this organization.")})
+    if Team.objects.in_org(organization).filter(name=name).exists():
+        raise ValidationError({"name": _("A team with this name already exists.")})
+    with transaction.atomic():
+        team = Team.objects.create(organization=organization, name=name, supervisor=supervisor)
+        team.specialists.set(specialists)
+        audit_record(
+            action="team.created",
+            actor=actor.user,
+            organization=organization,
+            obj=team,
+            detail={"supervisor": supervisor.pk, "specialists": sorted(s.pk for s in specialists)},
+        )
+    return team
+
+
+def failed_login_detail(email: str | None) -> dict:
+    """Audit detail for a failed sign-in to no known account: a hash, never the address."""
+    if not email:
+        return {}
+    return {"email_sha256": hashlib.sha256(email.strip().lower().encode()).hexdigest()}
+
+
+def _org_of(user: User):
+    membership = primary_membership(user)
+    return membership.organization if membership else None

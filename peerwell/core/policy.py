@@ -1,0 +1,96 @@
+"""Who may do what: the one place Peerwell answers that question.
+
+Views and the API ask `require` (or the `permission_required` decorator) for actions,
+and fetch objects only through the `access_*` functions here: an object of another
+organization answers 404 (it does not exist for you), a forbidden action 403.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from peerwell.accounts.models import Invitation, Membership, Team
+from peerwell.core.roles import Role
+
+
+class Permission(StrEnum):
+    HOME_VIEW = "home.view"
+    STAFF_VIEW = "staff.view"
+    STAFF_INVITE = "staff.invite"
+    TEAM_MANAGE = "team.manage"
+    ORGANIZATION_MANAGE = "organization.manage"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_EXPORT = "audit.export"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.PARTICIPANT: frozenset({Permission.HOME_VIEW}),
+    Role.SPECIALIST: frozenset({Permission.HOME_VIEW}),
+    Role.SUPERVISOR: frozenset({Permission.HOME_VIEW, Permission.STAFF_VIEW}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.HOME_VIEW,
+            Permission.STAFF_VIEW,
+            Permission.STAFF_INVITE,
+            Permission.TEAM_MANAGE,
+            Permission.ORGANIZATION_MANAGE,
+        }
+    ),
+    # Auditors read the trail and nothing else: no personal data beyond it.
+    Role.AUDITOR: frozenset({Permission.HOME_VIEW, Permission.AUDIT_VIEW, Permission.AUDIT_EXPORT}),
+}
+
+
+def has_permission(membership: Membership | None, permission: Permission) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    return permission in ROLE_PERMISSIONS.get(membership.role, frozenset())
+
+
+def require(membership: Membership | None, permission: Permission) -> Membership:
+    """Return the membership when it holds the permission; raise PermissionDenied if not."""
+    if membership is None:
+        raise PermissionDenied(_("Your account has no role in an organization."))
+    if not has_permission(membership, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return membership
+
+
+def permission_required(permission: Permission):
+    """View decorator: the signed-in member's role must hold the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require(getattr(request, "membership", None), permission)
+            return view(request, *args, **kwargs)
+
+        wrapped.peerwell_permission = permission
+        return wrapped
+
+    return decorator
+
+
+def _in_org(queryset, membership: Membership, object_id):
+    try:
+        return queryset.in_org(membership.organization).get(pk=int(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Not found.")) from None
+
+
+def access_invitation(membership: Membership, invitation_id) -> Invitation:
+    require(membership, Permission.STAFF_INVITE)
+    return _in_org(Invitation.objects.all(), membership, invitation_id)
+
+
+def access_membership(membership: Membership, membership_id) -> Membership:
+    require(membership, Permission.STAFF_VIEW)
+    return _in_org(Membership.objects.select_related("user"), membership, membership_id)
+
+
+def access_team(membership: Membership, team_id) -> Team:
+    require(membership, Permission.TEAM_MANAGE)
+    return _in_org(Team.objects.all(), membership, team_id)

@@ -1,0 +1,33 @@
+// Idle sign-out on the page itself: a minute before the server would end the session,
+// warn and offer to stay; at the limit, reload so the server signs out and no personal
+// data stays on an unattended screen.
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="peerwell-idle-seconds"]');
+  if (!meta) { return; }
+  var limit = parseInt(meta.getAttribute("content"), 10) * 1000;
+  var warning = document.getElementById("idle-warning");
+  var form = document.getElementById("keepalive-form");
+  var warnTimer, endTimer;
+
+  function schedule() {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warning.hidden = true;
+    warnTimer = setTimeout(function () {
+      warning.hidden = false;
+      warning.querySelector("button").focus();
+    }, Math.max(limit - 60000, 0));
+    endTimer = setTimeout(function () { window.location.reload(); }, limit + 2000);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 204) { schedule(); } else { window.location.reload(); }
+      });
+  });
+  document.body.addEventListener("htmx:afterRequest", schedule);
+  schedule();
+})();

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("peerwell.core.urls")),
+    path("", include("peerwell.accounts.urls")),
+    path("audit/", include("peerwell.audit.urls")),
+]
+
+handler400 = "peerwell.core.errors.bad_request"
+handler403 = "peerwell.core.errors.permission_denied"
+handler404 = "peerwell.core.errors.page_not_found"
+handler500 = "peerwell.core.errors.server_error"

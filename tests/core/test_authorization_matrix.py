@@ -1,0 +1,136 @@
+"""Every URL x every role x own organization / another organization.
+
+A URL without an entry in MATRIX fails `test_every_url_has_an_entry`, so no page can be
+added without deciding who may see it. Staff are signed in with their second factor, so
+these tests see the policy, not the MFA gate (tests/accounts/test_mfa.py covers that).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from peerwell.accounts.models import Invitation
+from peerwell.core.roles import Role
+from tests import factories
+
+ALL = frozenset(Role)
+PUBLIC = "public"  # reachable without signing in
+SIGNED_IN = ALL  # any role: the person's own account
+
+P, SP, SU, AD, AU = Role.PARTICIPANT, Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR
+
+
+def _invitation(org, people):
+    return Invitation.objects.create(
+        organization=org,
+        email=f"new-{org.pk}@example.org",
+        role=Role.SPECIALIST,
+        token_hash=f"hash-{org.pk}",
+        invited_by=people[AD],
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+
+
+# url name -> (method, who may, kwargs maker(org, people) or None for URLs without an
+# object[, POST data maker(org, people)])
+MATRIX = {
+    "core:root": ("GET", PUBLIC, None),
+    "core:health": ("GET", PUBLIC, None),
+    "core:home": ("GET", ALL, None),
+    "core:organization_settings": ("GET", {AD}, None),
+    "accounts:login": ("GET", PUBLIC, None),
+    "accounts:logout": ("POST", PUBLIC, None),
+    "accounts:password_reset": ("GET", PUBLIC, None),
+    "accounts:password_reset_done": ("GET", PUBLIC, None),
+    "accounts:password_reset_confirm": (
+        "GET",
+        PUBLIC,
+        lambda org, people: {"uidb64": "x", "token": "y"},
+    ),
+    "accounts:password_reset_complete": ("GET", PUBLIC, None),
+    "accounts:invitation_accept": ("GET", PUBLIC, lambda org, people: {"token": "not-a-token"}),
+    "accounts:mfa_setup": ("GET", SIGNED_IN, None),
+    "accounts:mfa_verify": ("GET", SIGNED_IN, None),
+    "accounts:recovery_codes_regenerate": ("POST", SIGNED_IN, None),
+    "accounts:settings": ("GET", SIGNED_IN, None),
+    "accounts:keepalive": ("POST", SIGNED_IN, None),
+    "accounts:sign_out_everywhere": ("POST", SIGNED_IN, None),
+    "accounts:organization_choose": (
+        "POST",
+        SIGNED_IN,
+        None,
+        lambda org, people: {"organization": org.pk},
+    ),
+    "accounts:staff": ("GET", {SU, AD}, None),
+    "accounts:invitation_revoke": (
+        "POST",
+        {AD},
+        lambda org, people: {"invitation_id": _invitation(org, people).pk},
+    ),
+    "accounts:teams": ("GET", {AD}, None),
+    "audit:events": ("GET", {AU}, None),
+    "audit:export": ("GET", {AU}, None),
+}
+
+# Answers that mean "you may": the page, a redirect onward, or no content.
+ALLOWED = {200, 204, 302, 410}
+
+
+def _url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_an_entry():
+    names = set(_url_names())
+    assert names - MATRIX.keys() == set(), "add these URLs to MATRIX with who may see them"
+    assert MATRIX.keys() - names == set(), "MATRIX names URLs that no longer exist"
+
+
+def _request(client, name, org, people):
+    method, _, make_kwargs, *make_data = MATRIX[name]
+    url = reverse(name, kwargs=make_kwargs(org, people) if make_kwargs else None)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, make_data[0](org, people) if make_data else {})
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous(client, name, org, people):
+    response = _request(client, name, org, people)
+    if MATRIX[name][1] == PUBLIC:
+        assert response.status_code in ALLOWED
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", sorted(Role))
+@pytest.mark.parametrize("name", sorted(n for n, entry in MATRIX.items() if entry[1] != PUBLIC))
+def test_role_in_own_organization(client, name, role, org, people):
+    factories.sign_in(client, people[role])
+    response = _request(client, name, org, people)
+    if role in MATRIX[name][1]:
+        assert response.status_code in ALLOWED, response.content[:300]
+    else:
+        assert response.status_code == 403
+
+
+OBJECT_URLS = sorted(
+    n for n, (_, who, make, *_data) in MATRIX.items() if make is not None and who != PUBLIC
+)
+
+
+@pytest.mark.parametrize("role", sorted(Role))
+@pytest.mark.parametrize("name", OBJECT_URLS)
+def test_object_of_another_organization(client, name, role, org, people, other_org, outsiders):
+    """Another organization's objects do not exist for you: 404, or 403 if the action is not yours."""
+    factories.sign_in(client, people[role])
+    response = _request(client, name, other_org, outsiders)
+    assert response.status_code == (404 if role in MATRIX[name][1] else 403)

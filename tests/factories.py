@@ -1,0 +1,55 @@
+"""Test data in one place: organizations, people in each role, signed-in clients."""
+
+import itertools
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from peerwell.accounts.models import Membership, User
+from peerwell.core.models import Organization
+from peerwell.core.roles import STAFF_ROLES, Role
+
+PASSWORD = "a long test passphrase 42"
+_counter = itertools.count(1)
+
+
+def organization(**fields) -> Organization:
+    n = next(_counter)
+    fields.setdefault("name", f"Program {n}")
+    fields.setdefault("slug", f"program-{n}")
+    return Organization.objects.create(**fields)
+
+
+def user(**fields) -> User:
+    n = next(_counter)
+    fields.setdefault("email", f"person{n}@example.org")
+    fields.setdefault("full_name", f"Person {n}")
+    password = fields.pop("password", PASSWORD)
+    return User.objects.create_user(password=password, **fields)
+
+
+def member(org: Organization, role: str = Role.SPECIALIST, **user_fields) -> Membership:
+    return Membership.objects.create(organization=org, user=user(**user_fields), role=role)
+
+
+def totp_device(person: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=person, name="app", confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client, membership_or_user) -> None:
+    """Sign a test client in; staff also pass the second factor, as after a real sign-in."""
+    person = getattr(membership_or_user, "user", membership_or_user)
+    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    if any(m.role in STAFF_ROLES for m in person.memberships.all()):
+        device = TOTPDevice.objects.filter(user=person, confirmed=True).first() or totp_device(
+            person
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
