@@ -33,8 +33,8 @@ def audit_record(
     chain = chain_for(organization_id)
     request = context.current()
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(chain=chain)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        # Locking the head serializes appends to one chain, so two events never share a place.
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
         event = AuditEvent(
             chain=chain,
             seq=head.last_seq + 1,
