@@ -256,10 +256,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
-STATICFILES_DIRS = [
-    PACKAGE_DIR / "static",
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-]
+# Front-end packages come from npm (`npm ci` beside pyproject.toml); collectstatic copies
+# them into STATIC_ROOT for production, so only the build needs node_modules.
+NODE_MODULES = Path(env("PEERWELL_NODE_MODULES", str(PACKAGE_DIR.parent / "node_modules")))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+if (NODE_MODULES / "htmx.org").is_dir():
+    STATICFILES_DIRS.append(("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

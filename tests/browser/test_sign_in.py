@@ -47,7 +47,7 @@ def test_staff_sign_in_with_an_authenticator_code(new_page):
 
 
 def test_new_staff_enrol_an_authenticator_then_see_their_home(new_page):
-    org = factories.organization()
+    org = factories.organization(name="Riverside Peer Program")
     admin = factories.member(org, Role.ADMIN, full_name="Dana Whitfield")
     checked = new_page()
     page = checked.page
@@ -91,7 +91,7 @@ def _age_session(context, minutes: float) -> None:
 
 
 def test_idle_warning_then_sign_out(new_page):
-    org = factories.organization(idle_timeout_minutes=15)
+    org = factories.organization(name="Riverside Peer Program", idle_timeout_minutes=15)
     participant = factories.member(org, Role.PARTICIPANT, full_name="Alex Moreno")
     checked = new_page()
     page = checked.page
@@ -132,7 +132,7 @@ def test_keyboard_alone_reaches_the_content(new_page):
 
 
 def test_home_on_a_phone(new_page):
-    org = factories.organization()
+    org = factories.organization(name="Riverside Peer Program")
     participant = factories.member(org, Role.PARTICIPANT, full_name="Alex Moreno")
     checked = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = checked.page

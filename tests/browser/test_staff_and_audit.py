@@ -24,7 +24,7 @@ def sign_in_staff(checked, membership):
 
 def test_admin_invites_a_specialist_who_joins(new_page):
     org = factories.organization(name="Riverside Peer Program")
-    admin = factories.member(org, Role.ADMIN)
+    admin = factories.member(org, Role.ADMIN, full_name="Dana Whitfield")
     checked = new_page()
     page = checked.page
     sign_in_staff(checked, admin)
@@ -67,8 +67,8 @@ def test_admin_invites_a_specialist_who_joins(new_page):
 
 
 def test_auditor_filters_and_exports_the_trail(new_page):
-    org = factories.organization()
-    auditor = factories.member(org, Role.AUDITOR)
+    org = factories.organization(name="Riverside Peer Program")
+    auditor = factories.member(org, Role.AUDITOR, full_name="Priya Raman")
     specialist = factories.member(org, Role.SPECIALIST, full_name="Jordan Ellis")
     checked = new_page()
     page = checked.page
