@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from peerwell.accounts import services as account_services
 from peerwell.accounts.forms import OrganizationSettingsForm
+from peerwell.accounts.selectors import teams_for
 from peerwell.accounts.middleware import mfa_not_required
 from peerwell.core import policy
 from peerwell.core.policy import Permission
@@ -39,10 +40,13 @@ HOME_TEMPLATES = {
 @policy.permission_required(Permission.HOME_VIEW)
 def home(request):
     """Each role's home page; an auditor's home is the audit trail."""
-    role = request.membership.role
-    if role == Role.AUDITOR:
+    membership = request.membership
+    if membership.role == Role.AUDITOR:
         return redirect("audit:events")
-    return render(request, HOME_TEMPLATES[role])
+    context = {}
+    if membership.role == Role.SUPERVISOR:
+        context["teams"] = list(teams_for(membership.organization).filter(supervisor=membership))
+    return render(request, HOME_TEMPLATES[membership.role], context)
 
 
 @policy.permission_required(Permission.ORGANIZATION_MANAGE)
