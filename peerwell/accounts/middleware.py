@@ -12,6 +12,7 @@ from peerwell.accounts.selectors import memberships_of, user_has_confirmed_totp
 
 SESSION_ORG_KEY = "peerwell_organization_id"
 SESSION_ACTIVITY_KEY = "peerwell_last_activity"
+ACTIVITY_GRANULARITY = 30
 
 
 def mfa_not_required(view):
@@ -93,7 +94,10 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 query = urlencode({"next": request.get_full_path(), "reason": "idle"})
                 return _redirect(request, f"{resolve_url(settings.LOGIN_URL)}?{query}")
-            request.session[SESSION_ACTIVITY_KEY] = now
+            # Recorded at most every ACTIVITY_GRANULARITY seconds: a page view then need not
+            # write the session, and the idle limit is still kept to within that margin.
+            if last is None or now - last >= ACTIVITY_GRANULARITY:
+                request.session[SESSION_ACTIVITY_KEY] = now
         return self.get_response(request)
 
 

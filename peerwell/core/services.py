@@ -20,13 +20,17 @@ def organization_create(*, name: str, slug: str, is_demo: bool = False, **fields
     return organization
 
 
-def demo_totp_key(email: str) -> str:
-    """A fixed authenticator key per demo account, so the printed secret works every run."""
-    return hashlib.sha256(f"peerwell-demo-totp:{email}".encode()).hexdigest()[:40]
+def synthetic_totp_key(purpose: str, email: str) -> str:
+    """A fixed authenticator key (hex) for a synthetic demo or benchmark account.
+
+    Derived, not random, so the key printed for the demo works on every run and the
+    benchmark runner can compute codes. Never used for real accounts.
+    """
+    return hashlib.sha256(f"peerwell-{purpose}-totp:{email}".encode()).hexdigest()[:40]
 
 
 def demo_totp_secret(email: str) -> str:
-    return base64.b32encode(bytes.fromhex(demo_totp_key(email))).decode()
+    return base64.b32encode(bytes.fromhex(synthetic_totp_key("demo", email))).decode()
 
 
 def _demo_member(organization: Organization, person: dict, role: str) -> Membership:
@@ -43,7 +47,10 @@ def _demo_member(organization: Organization, person: dict, role: str) -> Members
         membership = membership_create(organization=organization, user=user, role=role)
     if role in STAFF_ROLES and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(
-            user=user, name="Demo authenticator", key=demo_totp_key(user.email), confirmed=True
+            user=user,
+            name="Demo authenticator",
+            key=synthetic_totp_key("demo", user.email),
+            confirmed=True,
         )
     if role == Role.SPECIALIST:
         SpecialistProfile.objects.get_or_create(

@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 
 from peerwell.accounts import services as account_services
 from peerwell.accounts.forms import OrganizationSettingsForm
-from peerwell.accounts.selectors import teams_for
 from peerwell.accounts.middleware import mfa_not_required
+from peerwell.accounts.selectors import teams_for
 from peerwell.core import policy
 from peerwell.core.policy import Permission
 from peerwell.core.roles import Role

@@ -5,7 +5,6 @@ derived from their email, so the benchmark runner (`python -m bench.run`) can si
 any of them; participants get unusable passwords, since none of them signs in.
 """
 
-import hashlib
 import time
 
 from django.contrib.auth.hashers import make_password
@@ -17,7 +16,7 @@ from peerwell.accounts.models import Membership, Team, User
 from peerwell.audit.services import audit_record
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
-from peerwell.core.services import organization_create
+from peerwell.core.services import organization_create, synthetic_totp_key
 from peerwell.workforce.models import LivedExperience, SpecialistProfile
 
 ORGANIZATION = {"name": "Peerwell benchmark", "slug": "bench"}
@@ -31,7 +30,7 @@ BATCH_SIZE = 1000
 
 def bench_totp_key(email: str) -> str:
     """The authenticator key (hex) of a bench staff account, known to the runner."""
-    return hashlib.sha256(f"peerwell-bench-totp:{email}".encode()).hexdigest()[:40]
+    return synthetic_totp_key("bench", email)
 
 
 def _people(participants: int) -> list[tuple[str, str, str]]:

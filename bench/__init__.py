@@ -1,0 +1,1 @@
+"""Peerwell's benchmark runner: `python -m bench.run` (or `make bench`)."""
