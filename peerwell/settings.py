@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "peerwell.accounts",
     "peerwell.audit",
     "peerwell.workforce",
+    "peerwell.participants",
 ]
 
 MIDDLEWARE = [

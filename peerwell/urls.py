@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("peerwell.core.urls")),
     path("", include("peerwell.accounts.urls")),
     path("audit/", include("peerwell.audit.urls")),
+    path("participants/", include("peerwell.participants.urls")),
 ]
 
 handler400 = "peerwell.core.errors.bad_request"

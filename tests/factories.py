@@ -6,9 +6,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from peerwell.accounts.models import Membership, User
+from peerwell.accounts.models import Membership, Team, User
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
+from peerwell.participants.models import Assignment, Participant
 
 PASSWORD = "a long test passphrase 42"
 _counter = itertools.count(1)
@@ -53,3 +54,27 @@ def sign_in(client, membership_or_user) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def participant(org: Organization, specialist: Membership | None = None, **fields):
+    """A participant, on `specialist`'s caseload when one is given."""
+    n = next(_counter)
+    creator = (
+        specialist or Membership.objects.filter(organization=org).first() or member(org, Role.ADMIN)
+    )
+    fields.setdefault("preferred_name", f"Participant {n}")
+    fields.setdefault("legal_name", fields["preferred_name"])
+    record = Participant.objects.create(organization=org, created_by=creator, **fields)
+    if specialist is not None:
+        Assignment.objects.create(
+            organization=org, participant=record, specialist=specialist, assigned_by=specialist
+        )
+    return record
+
+
+def team(supervisor: Membership, *specialists: Membership):
+    group = Team.objects.create(
+        organization=supervisor.organization, name=f"Team {next(_counter)}", supervisor=supervisor
+    )
+    group.specialists.set(specialists)
+    return group

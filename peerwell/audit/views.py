@@ -60,7 +60,9 @@ def events(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "audit/events.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "audit/events.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
     )
 
 

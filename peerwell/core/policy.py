@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from peerwell.accounts.models import Invitation, Membership, Team
 from peerwell.core.roles import Role
+from peerwell.participants.models import Consent, Participant
+from peerwell.participants.selectors import participants_visible_to
 
 
 class Permission(StrEnum):
@@ -24,12 +26,31 @@ class Permission(StrEnum):
     ORGANIZATION_MANAGE = "organization.manage"
     AUDIT_VIEW = "audit.view"
     AUDIT_EXPORT = "audit.export"
+    PARTICIPANT_VIEW = "participant.view"
+    PARTICIPANT_INTAKE = "participant.intake"
+    PARTICIPANT_EDIT = "participant.edit"
+    PARTICIPANT_REASSIGN = "participant.reassign"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.PARTICIPANT: frozenset({Permission.HOME_VIEW}),
-    Role.SPECIALIST: frozenset({Permission.HOME_VIEW}),
-    Role.SUPERVISOR: frozenset({Permission.HOME_VIEW, Permission.STAFF_VIEW}),
+    Role.SPECIALIST: frozenset(
+        {
+            Permission.HOME_VIEW,
+            Permission.PARTICIPANT_VIEW,
+            Permission.PARTICIPANT_INTAKE,
+            Permission.PARTICIPANT_EDIT,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Permission.HOME_VIEW,
+            Permission.STAFF_VIEW,
+            Permission.PARTICIPANT_VIEW,
+            Permission.PARTICIPANT_EDIT,
+            Permission.PARTICIPANT_REASSIGN,
+        }
+    ),
     Role.ADMIN: frozenset(
         {
             Permission.HOME_VIEW,
@@ -37,6 +58,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.STAFF_INVITE,
             Permission.TEAM_MANAGE,
             Permission.ORGANIZATION_MANAGE,
+            Permission.PARTICIPANT_VIEW,
+            Permission.PARTICIPANT_INTAKE,
+            Permission.PARTICIPANT_EDIT,
+            Permission.PARTICIPANT_REASSIGN,
         }
     ),
     # Auditors read the trail and nothing else: no personal data beyond it.
@@ -94,3 +119,20 @@ def access_membership(membership: Membership, membership_id) -> Membership:
 def access_team(membership: Membership, team_id) -> Team:
     require(membership, Permission.TEAM_MANAGE)
     return _in_org(Team.objects.all(), membership, team_id)
+
+
+def access_participant(
+    membership: Membership, participant_id, permission: Permission = Permission.PARTICIPANT_VIEW
+) -> Participant:
+    """A participant this member may see (their caseload, their team's, or the program's).
+
+    Someone outside that circle gets 404, the same as for another organization's record:
+    the answer does not reveal that the person is known here.
+    """
+    require(membership, permission)
+    return _in_org(participants_visible_to(membership), membership, participant_id)
+
+
+def access_consent(membership: Membership, participant: Participant, consent_id) -> Consent:
+    require(membership, Permission.PARTICIPANT_EDIT)
+    return _in_org(Consent.objects.filter(participant=participant), membership, consent_id)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from peerwell.accounts.models import Invitation
 from peerwell.core.roles import Role
+from peerwell.participants.models import Consent
 from tests import factories
 
 ALL = frozenset(Role)
@@ -32,6 +33,31 @@ def _invitation(org, people):
         expires_at=timezone.now() + timedelta(days=3),
     )
 
+
+def _participant(org, people):
+    """A participant on the specialist's caseload, in the supervisor's team."""
+    factories.team(people[SU], people[SP])
+    return factories.participant(org, people[SP])
+
+
+def _on_caseload(org, people):
+    return {"participant_id": _participant(org, people).pk}
+
+
+def _consent(org, people):
+    record = _participant(org, people)
+    consent = Consent.objects.create(
+        organization=org,
+        participant=record,
+        kind="services",
+        given_on=timezone.localdate(),
+        evidence="signed form",
+        recorded_by=people[SP],
+    )
+    return {"participant_id": record.pk, "consent_id": consent.pk}
+
+
+STAFF_WITH_CASELOADS = {SP, SU, AD}
 
 # url name -> (method, who may, kwargs maker(org, people) or None for URLs without an
 # object[, POST data maker(org, people)])
@@ -71,6 +97,19 @@ MATRIX = {
     ),
     "accounts:teams": ("GET", {AD}, None),
     "audit:events": ("GET", {AU}, None),
+    "participants:list": ("GET", STAFF_WITH_CASELOADS, None),
+    "participants:intake": ("GET", {SP, AD}, None),
+    "participants:chart": ("GET", STAFF_WITH_CASELOADS, _on_caseload),
+    "participants:edit": ("GET", STAFF_WITH_CASELOADS, _on_caseload),
+    "participants:status": (
+        "POST",
+        STAFF_WITH_CASELOADS,
+        _on_caseload,
+        lambda org, people: {"status": "active", "reason": "engaged"},
+    ),
+    "participants:assign": ("GET", {SU, AD}, _on_caseload),
+    "participants:consent_new": ("GET", STAFF_WITH_CASELOADS, _on_caseload),
+    "participants:consent_revoke": ("POST", STAFF_WITH_CASELOADS, _consent),
     "audit:export": ("GET", {AU}, None),
 }
 

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peerwell.accounts.models import Membership
+from peerwell.core.roles import Role
+from peerwell.participants.models import Consent, Participant, ParticipantStatus
+from peerwell.workforce.models import LivedExperience
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ParticipantForm(forms.ModelForm):
+    shared_experiences = forms.MultipleChoiceField(
+        label=_("Shared experiences that matter in a peer"),
+        choices=LivedExperience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "preferred_name",
+            "legal_name",
+            "pronouns",
+            "date_of_birth",
+            "language",
+            "phone",
+            "email",
+            "contact_method",
+            "ok_to_leave_message",
+            "referral_source",
+            "referral_detail",
+            "hopes",
+            "shared_experiences",
+            "recovery_pathway",
+            "peer_language",
+        ]
+        widgets = {
+            "date_of_birth": DATE,
+            "hopes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        }
+
+
+class IntakeForm(ParticipantForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (s.value, s.label) for s in (ParticipantStatus.REFERRED, ParticipantStatus.ACTIVE)
+        ],
+        initial=ParticipantStatus.REFERRED,
+    )
+    not_a_duplicate = forms.BooleanField(
+        label=_("None of these is this person: create a new record"), required=False
+    )
+
+    class Meta(ParticipantForm.Meta):
+        fields = ParticipantForm.Meta.fields
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=ParticipantStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = [
+            "kind",
+            "given_on",
+            "evidence",
+            "recipient",
+            "purpose",
+            "information",
+            "expires_on",
+            "expiry_event",
+        ]
+        widgets = {"given_on": DATE, "expires_on": DATE}
+        help_texts = {
+            "recipient": _("Release of information only: who may receive it."),
+            "purpose": _("Release of information only: why it is shared."),
+            "information": _("Release of information only: what may be shared."),
+            "expires_on": _("Release of information only: a date, or the event below."),
+        }
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=300, required=False)
+
+
+class AssignForm(forms.Form):
+    specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Membership.objects.none())
+    is_primary = forms.BooleanField(label=_("Primary specialist"), required=False, initial=True)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = (
+            Membership.objects.in_org(organization)
+            .filter(role=Role.SPECIALIST, is_active=True)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        self.fields["specialist"].label_from_instance = lambda m: m.user.full_name

@@ -1,0 +1,282 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerwell.accounts.models import Membership
+from peerwell.audit.services import audit_record
+from peerwell.core.roles import Role
+from peerwell.participants.models import (
+    Assignment,
+    Consent,
+    Participant,
+    ParticipantStatus,
+    StatusChange,
+)
+from peerwell.participants.selectors import normalize_phone, possible_duplicates
+
+RECORD_FIELDS = [
+    "preferred_name",
+    "legal_name",
+    "pronouns",
+    "date_of_birth",
+    "language",
+    "phone",
+    "email",
+    "contact_method",
+    "ok_to_leave_message",
+    "referral_source",
+    "referral_detail",
+    "hopes",
+    "shared_experiences",
+    "recovery_pathway",
+    "peer_language",
+]
+
+
+class PossibleDuplicate(ValidationError):
+    """Intake found records that may be the same person; the caller shows them to choose."""
+
+    def __init__(self, matches: list[Participant]):
+        super().__init__(_("This person may already have a record."))
+        self.matches = matches
+
+
+def _audit(action: str, *, actor: Membership, participant: Participant, obj=None, detail=None):
+    audit_record(
+        action=action,
+        actor=actor.user,
+        organization=actor.organization,
+        obj=obj or participant,
+        participant_id=participant.pk,
+        detail=detail,
+    )
+
+
+def participant_intake(
+    *,
+    actor: Membership,
+    record: dict,
+    status: str = ParticipantStatus.REFERRED,
+    not_a_duplicate: bool = False,
+) -> Participant:
+    """Create a participant's record; a specialist doing intake becomes their primary specialist.
+
+    Raises PossibleDuplicate when a record with the same name and birth date, phone or
+    email exists, unless the caller confirmed this is someone else (`not_a_duplicate`).
+    """
+    record = {
+        **record,
+        "phone": normalize_phone(record.get("phone", "")),
+        "email": record.get("email", "").strip().lower(),
+    }
+    if status not in {ParticipantStatus.REFERRED, ParticipantStatus.ACTIVE}:
+        raise ValidationError({"status": _("A new record starts as referred or active.")})
+    if not not_a_duplicate:
+        matches = list(
+            possible_duplicates(
+                actor.organization,
+                legal_name=record.get("legal_name", ""),
+                date_of_birth=record.get("date_of_birth"),
+                phone=record["phone"],
+                email=record["email"],
+            )
+        )
+        if matches:
+            raise PossibleDuplicate(matches)
+    with transaction.atomic():
+        participant = Participant(
+            organization=actor.organization, created_by=actor, status=status, **record
+        )
+        participant.full_clean()
+        participant.save()
+        StatusChange.objects.create(
+            organization=actor.organization,
+            participant=participant,
+            from_status="",
+            to_status=status,
+            reason=_("Intake"),
+            changed_by=actor,
+        )
+        _audit(
+            "participant.created",
+            actor=actor,
+            participant=participant,
+            detail={"not_a_duplicate": True} if not_a_duplicate else None,
+        )
+        if actor.role == Role.SPECIALIST:
+            participant_assign(
+                actor=actor, participant=participant, specialist=actor, reason=_("Intake")
+            )
+    return participant
+
+
+def participant_update(*, actor: Membership, participant: Participant, record: dict) -> Participant:
+    """Change the record's details; the audit event names the fields changed, not their values."""
+    record = {
+        **record,
+        "phone": normalize_phone(record.get("phone", participant.phone)),
+        "email": record.get("email", participant.email).strip().lower(),
+    }
+    changed = sorted(
+        f for f in RECORD_FIELDS if f in record and getattr(participant, f) != record[f]
+    )
+    if not changed:
+        return participant
+    for field in changed:
+        setattr(participant, field, record[field])
+    participant.full_clean()
+    with transaction.atomic():
+        participant.save(update_fields=changed)
+        _audit(
+            "participant.updated", actor=actor, participant=participant, detail={"fields": changed}
+        )
+    return participant
+
+
+def participant_change_status(
+    *, actor: Membership, participant: Participant, status: str, reason: str
+) -> StatusChange:
+    """Move a participant to another status, with the reason; discharged to active is re-enrolment."""
+    if status not in ParticipantStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if status == participant.status:
+        raise ValidationError({"status": _("The participant already has this status.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the status changes.")})
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        change = StatusChange.objects.create(
+            organization=actor.organization,
+            participant=locked,
+            from_status=locked.status,
+            to_status=status,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+        re_enrolled = (
+            locked.status == ParticipantStatus.DISCHARGED and status == ParticipantStatus.ACTIVE
+        )
+        locked.status = status
+        locked.save(update_fields=["status"])
+        _audit(
+            "participant.status_changed",
+            actor=actor,
+            participant=locked,
+            obj=change,
+            detail={"from": change.from_status, "to": status, "re_enrolled": re_enrolled},
+        )
+    participant.status = status
+    return change
+
+
+def participant_assign(
+    *,
+    actor: Membership,
+    participant: Participant,
+    specialist: Membership,
+    is_primary: bool = True,
+    reason: str = "",
+) -> Assignment:
+    """Put a specialist on the participant's caseload; a new primary replaces the old one."""
+    if (
+        specialist.organization_id != participant.organization_id
+        or specialist.role != Role.SPECIALIST
+    ):
+        raise ValidationError({"specialist": _("Choose a specialist of this organization.")})
+    if not specialist.is_active:
+        raise ValidationError({"specialist": _("This specialist's account is not active.")})
+    now = timezone.now()
+    with transaction.atomic():
+        open_assignments = Assignment.objects.select_for_update().filter(
+            participant=participant, ended_at__isnull=True
+        )
+        ending = open_assignments.filter(specialist=specialist)
+        if is_primary:
+            ending = ending | open_assignments.filter(is_primary=True)
+        ended = list(ending.values_list("pk", flat=True))
+        Assignment.objects.filter(pk__in=ended).update(ended_at=now)
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    organization=participant.organization,
+                    participant=participant,
+                    specialist=specialist,
+                    is_primary=is_primary,
+                    started_at=now,
+                    assigned_by=actor,
+                    reason=reason.strip(),
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("Someone changed this caseload at the same moment. Try again.")
+            ) from error
+        _audit(
+            "participant.assigned",
+            actor=actor,
+            participant=participant,
+            obj=assignment,
+            detail={"specialist": specialist.pk, "primary": is_primary, "ended": ended},
+        )
+    return assignment
+
+
+def consent_record(
+    *,
+    actor: Membership,
+    participant: Participant,
+    kind: str,
+    given_on: date,
+    evidence: str,
+    recipient: str = "",
+    purpose: str = "",
+    information: str = "",
+    expires_on: date | None = None,
+    expiry_event: str = "",
+) -> Consent:
+    """Record a consent the participant gave (Consent.clean says what a release must name)."""
+    consent = Consent(
+        organization=participant.organization,
+        participant=participant,
+        kind=kind,
+        given_on=given_on,
+        evidence=evidence.strip(),
+        recorded_by=actor,
+        recipient=recipient.strip(),
+        purpose=purpose.strip(),
+        information=information.strip(),
+        expires_on=expires_on,
+        expiry_event=expiry_event.strip(),
+    )
+    with transaction.atomic():
+        consent.full_clean()
+        consent.save()
+        _audit(
+            "consent.recorded",
+            actor=actor,
+            participant=participant,
+            obj=consent,
+            detail={"kind": kind},
+        )
+    return consent
+
+
+def consent_revoke(*, actor: Membership, consent: Consent, reason: str) -> Consent:
+    """Revoke a consent: from now on nothing it covered may be shared."""
+    if consent.revoked_at is not None:
+        raise ValidationError(_("This consent was already revoked."))
+    with transaction.atomic():
+        consent.revoked_at = timezone.now()
+        consent.revoked_by = actor
+        consent.revocation_reason = reason.strip()
+        consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        _audit(
+            "consent.revoked",
+            actor=actor,
+            participant=consent.participant,
+            obj=consent,
+            detail={"kind": consent.kind},
+        )
+    return consent

@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peerwell.audit.services import audit_record
+from peerwell.core import policy
+from peerwell.core.policy import Permission
+from peerwell.participants import selectors, services
+from peerwell.participants.forms import (
+    AssignForm,
+    ConsentForm,
+    IntakeForm,
+    ParticipantForm,
+    RevokeForm,
+    StatusForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _record(form) -> dict:
+    return {f: form.cleaned_data[f] for f in ParticipantForm.Meta.fields}
+
+
+@policy.permission_required(Permission.PARTICIPANT_VIEW)
+def participant_list(request):
+    """The participants this member may see: a caseload, a team's, or the program's."""
+    membership = request.membership
+    participants = selectors.caseload(membership)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        participants = selectors.search(participants, query)
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        action="participant.list_viewed",
+        actor=request.user,
+        organization=membership.organization,
+        detail={"count": len(page.object_list), "page": page.number, "searched": bool(query)},
+    )
+    return render(
+        request,
+        "participants/list.html",
+        {
+            "page": page,
+            "query": query,
+            "query_string": urlencode({"q": query}) if query else "",
+            "can_intake": policy.has_permission(membership, Permission.PARTICIPANT_INTAKE),
+        },
+    )
+
+
+@policy.permission_required(Permission.PARTICIPANT_INTAKE)
+def participant_intake(request):
+    form = IntakeForm(request.POST or None)
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_intake(
+                actor=request.membership,
+                record=_record(form),
+                status=form.cleaned_data["status"],
+                not_a_duplicate=form.cleaned_data["not_a_duplicate"],
+            )
+        except services.PossibleDuplicate as duplicate:
+            matches = duplicate.matches
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(name)s's record is created.") % {"name": participant.preferred_name}
+            )
+            return redirect("participants:chart", participant_id=participant.pk)
+    visible = (
+        set(
+            selectors.participants_visible_to(request.membership)
+            .filter(pk__in=[m.pk for m in matches])
+            .values_list("pk", flat=True)
+        )
+        if matches
+        else set()
+    )
+    return render(
+        request, "participants/intake.html", {"form": form, "matches": matches, "visible": visible}
+    )
+
+
+@policy.permission_required(Permission.PARTICIPANT_VIEW)
+def participant_chart(request, participant_id: int):
+    """One page with the person's status, consents, caseload and history, newest first."""
+    participant = policy.access_participant(request.membership, participant_id)
+    chart = selectors.chart(participant)
+    page = Paginator(chart.timeline, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        action="participant.viewed",
+        actor=request.user,
+        organization=participant.organization,
+        obj=participant,
+        participant_id=participant.pk,
+    )
+    membership = request.membership
+    return render(
+        request,
+        "participants/chart.html",
+        {
+            "participant": participant,
+            "chart": chart,
+            "page": page,
+            "status_form": StatusForm(initial={"status": participant.status}),
+            "can_edit": policy.has_permission(membership, Permission.PARTICIPANT_EDIT),
+            "can_reassign": policy.has_permission(membership, Permission.PARTICIPANT_REASSIGN),
+        },
+    )
+
+
+@policy.permission_required(Permission.PARTICIPANT_EDIT)
+def participant_edit(request, participant_id: int):
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.PARTICIPANT_EDIT
+    )
+    form = ParticipantForm(request.POST or None, instance=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(
+                actor=request.membership, participant=participant, record=_record(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The record is saved."))
+            return redirect("participants:chart", participant_id=participant.pk)
+    return render(request, "participants/edit.html", {"participant": participant, "form": form})
+
+
+@require_POST
+@policy.permission_required(Permission.PARTICIPANT_EDIT)
+def participant_status(request, participant_id: int):
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.PARTICIPANT_EDIT
+    )
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participant_change_status(
+                actor=request.membership, participant=participant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Status changed to %(status)s.") % {"status": participant.get_status_display()},
+            )
+    else:
+        messages.error(request, _("Choose a status and say why it changes."))
+    return redirect("participants:chart", participant_id=participant.pk)
+
+
+@policy.permission_required(Permission.PARTICIPANT_EDIT)
+def consent_new(request, participant_id: int):
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.PARTICIPANT_EDIT
+    )
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                actor=request.membership, participant=participant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("participants:chart", participant_id=participant.pk)
+    return render(
+        request, "participants/consent_form.html", {"participant": participant, "form": form}
+    )
+
+
+@require_POST
+@policy.permission_required(Permission.PARTICIPANT_EDIT)
+def consent_revoke(request, participant_id: int, consent_id: int):
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.PARTICIPANT_EDIT
+    )
+    consent = policy.access_consent(request.membership, participant, consent_id)
+    form = RevokeForm(request.POST)
+    form.is_valid()
+    try:
+        services.consent_revoke(
+            actor=request.membership, consent=consent, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Consent revoked. Nothing it covered will be shared from now on.")
+        )
+    return redirect("participants:chart", participant_id=participant.pk)
+
+
+@policy.permission_required(Permission.PARTICIPANT_REASSIGN)
+def participant_assign(request, participant_id: int):
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.PARTICIPANT_REASSIGN
+    )
+    form = AssignForm(request.POST or None, organization=participant.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_assign(
+                actor=request.membership, participant=participant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Caseload updated."))
+            return redirect("participants:chart", participant_id=participant.pk)
+    return render(request, "participants/assign.html", {"participant": participant, "form": form})

@@ -1,0 +1,113 @@
+"""The caseload list, intake, the chart and consents through the browser's requests."""
+
+from peerwell.audit.models import AuditEvent
+from peerwell.core.roles import Role
+from peerwell.participants.models import Participant
+from tests import factories
+
+
+def test_caseload_list_has_a_fixed_number_of_queries(
+    client, org, people, django_assert_num_queries
+):
+    specialist = people[Role.SPECIALIST]
+    for _ in range(3):
+        factories.participant(org, specialist)
+    factories.sign_in(client, specialist)
+    client.get("/participants/")
+    with django_assert_num_queries(12) as few:
+        client.get("/participants/")
+    for _ in range(20):
+        factories.participant(org, specialist)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/participants/")
+    assert response.context["page"].paginator.count == 23
+
+
+def test_search_finds_by_name_and_phone(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    factories.participant(
+        org, specialist, preferred_name="Rosie", legal_name="Rosa Delgado", phone="5550102030"
+    )
+    factories.participant(org, specialist, preferred_name="Kevin")
+    factories.sign_in(client, specialist)
+    for query in ("delgado", "010-2030"):
+        names = [
+            p.preferred_name for p in client.get("/participants/", {"q": query}).context["page"]
+        ]
+        assert names == ["Rosie"]
+
+
+def test_the_chart_is_audited_and_404_off_the_caseload(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    mine = factories.participant(org, specialist)
+    theirs = factories.participant(org, factories.member(org, Role.SPECIALIST))
+    factories.sign_in(client, specialist)
+    assert client.get(f"/participants/{mine.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action="participant.viewed", participant_id=mine.pk).exists()
+    assert client.get(f"/participants/{theirs.pk}/").status_code == 404
+    assert not AuditEvent.objects.filter(
+        action="participant.viewed", participant_id=theirs.pk
+    ).exists()
+
+
+def test_intake_shows_possible_duplicates_then_creates_on_confirmation(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    factories.participant(
+        org, specialist, preferred_name="Rosie", legal_name="Rosa Delgado", email="rosa@example.org"
+    )
+    factories.sign_in(client, specialist)
+    form = {
+        "preferred_name": "Rosa",
+        "legal_name": "Rosa D",
+        "language": "Spanish",
+        "email": "rosa@example.org",
+        "contact_method": "text",
+        "referral_source": "self",
+        "status": "referred",
+    }
+    response = client.post("/participants/new/", form)
+    assert response.status_code == 200
+    assert [m.preferred_name for m in response.context["matches"]] == ["Rosie"]
+    assert b"Open Rosie's record" in response.content
+    response = client.post("/participants/new/", {**form, "not_a_duplicate": "on"})
+    assert response.status_code == 302
+    assert Participant.objects.filter(preferred_name="Rosa").count() == 1
+
+
+def test_intake_reports_bad_input(client, people):
+    factories.sign_in(client, people[Role.SPECIALIST])
+    response = client.post(
+        "/participants/new/",
+        {
+            "preferred_name": "",
+            "legal_name": "x",
+            "date_of_birth": "1990-02-31",
+            "email": "nope",
+            "contact_method": "carrier pigeon",
+            "referral_source": "self",
+            "status": "discharged",
+            "shared_experiences": ["astronaut"],
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {
+        "preferred_name",
+        "date_of_birth",
+        "email",
+        "contact_method",
+        "status",
+        "shared_experiences",
+    }
+    assert not Participant.objects.exists()
+
+
+def test_release_form_errors_are_shown_not_raised(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    participant = factories.participant(org, specialist)
+    factories.sign_in(client, specialist)
+    response = client.post(
+        f"/participants/{participant.pk}/consents/new/",
+        {"kind": "release", "given_on": "2026-01-05", "evidence": "signed"},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"recipient", "purpose", "information"}
