@@ -215,6 +215,8 @@ PEERWELL_IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Messages can name people; keep them server-side, not in a signed (readable) cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -44,7 +44,24 @@ class OneTimeCodeForm(forms.Form):
         return self.cleaned_data["token"].strip().replace(" ", "")
 
 
-class EnrolmentCodeForm(OneTimeCodeForm):
+class CurrentCodeForm(OneTimeCodeForm):
+    token = forms.CharField(
+        label=_("A current code"),
+        max_length=16,
+        help_text=_("From your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class EnrolmentCodeForm(forms.Form):
+    current_token = forms.CharField(
+        label=_("A code from the app you use now"),
+        max_length=16,
+        help_text=_(
+            "To move two-step sign-in to a new phone, first prove you have the old one (or a recovery code)."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
     token = forms.CharField(
         label=_("Code from your app"),
         max_length=8,
@@ -53,6 +70,14 @@ class EnrolmentCodeForm(OneTimeCodeForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
         ),
     )
+
+    def __init__(self, *args, replacing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["current_token"]
+
+    def clean(self):
+        return {key: value.strip().replace(" ", "") for key, value in super().clean().items()}
 
 
 class PreferencesForm(forms.Form):

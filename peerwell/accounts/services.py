@@ -1,13 +1,15 @@
-import hashlib
 from datetime import timedelta
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -21,7 +23,12 @@ from peerwell.accounts.models import (
     User,
     invitation_token_hash,
 )
-from peerwell.accounts.selectors import mfa_wait_seconds, primary_membership
+from peerwell.accounts.selectors import (
+    confirmed_totp_device,
+    mfa_wait_seconds,
+    primary_membership,
+    user_has_confirmed_totp,
+)
 from peerwell.audit.services import audit_record
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
@@ -36,7 +43,11 @@ def user_create(*, email: str, full_name: str, password: str | None, **fields) -
     if password is not None:
         validate_password(password, user)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # the same address, submitted twice at once
+        raise ValidationError({"email": _("An account with this email already exists.")}) from error
     return user
 
 
@@ -47,7 +58,15 @@ def membership_create(
     if Membership.objects.filter(organization=organization, user=user).exists():
         raise ValidationError(_("This person is already a member of the organization."))
     with transaction.atomic():
-        membership = Membership.objects.create(organization=organization, user=user, role=role)
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    organization=organization, user=user, role=role
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("This person is already a member of the organization.")
+            ) from error
         audit_record(
             action="membership.created",
             actor=actor,
@@ -179,15 +198,26 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def mfa_totp_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
-    """Confirm the authenticator with a first code; return fresh recovery codes to show once."""
+def mfa_totp_confirm(
+    *, user: User, device: TOTPDevice, token: str, current_token: str = "", organization=None
+) -> list[str]:
+    """Confirm the authenticator with a first code; return fresh recovery codes to show once.
+
+    Replacing an authenticator already in use also needs a current code from it (or a
+    recovery code): someone at an unattended, signed-in screen must not be able to move
+    the second factor to their own phone. The owner is emailed either way.
+    """
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError(_("Start the set-up again."))
+    organization = organization or _org_of(user)
+    replacing = user_has_confirmed_totp(user)
+    if replacing:
+        _require_current_code(user, current_token, field="current_token", organization=organization)
     wait = mfa_wait_seconds(device)
     if wait:
         raise ValidationError({"token": too_many_tries_message(wait)})
     if not device.verify_token(token.strip().replace(" ", "")):
-        audit_record(action="mfa.enrolment_failed", actor=user, organization=_org_of(user))
+        audit_record(action="mfa.enrolment_failed", actor=user, organization=organization)
         raise ValidationError(
             {
                 "token": _(
@@ -200,8 +230,58 @@ def mfa_totp_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
-        audit_record(action="mfa.enrolled", actor=user, organization=_org_of(user), obj=device)
+        audit_record(
+            action="mfa.replaced" if replacing else "mfa.enrolled",
+            actor=user,
+            organization=organization,
+            obj=device,
+        )
+        _notify_security_change(user, _("Two-step sign-in was set up on a phone."))
     return codes
+
+
+def _require_current_code(user: User, token: str, *, field: str, organization) -> None:
+    device = django_otp.match_token(user, token.strip().replace(" ", "")) if token else None
+    if device is None:
+        audit_record(action="mfa.failed", actor=user, organization=organization)
+        raise ValidationError({field: _("Type a current code from your app, or a recovery code.")})
+
+
+def mfa_verify(*, user: User, token: str, organization=None):
+    """The second step of signing in: a code from the app, or a single-use recovery code.
+
+    Returns the device that matched; raises ValidationError({"token": ...}) otherwise.
+    Misses make the next try wait (django-otp doubles the delay each time).
+    """
+    organization = organization or _org_of(user)
+    authenticator = confirmed_totp_device(user)
+    wait = mfa_wait_seconds(authenticator)
+    if wait:
+        raise ValidationError({"token": too_many_tries_message(wait)})
+    device = django_otp.match_token(user, token)
+    if device is None:
+        audit_record(action="mfa.failed", actor=user, organization=organization)
+        raise ValidationError(
+            {"token": _("That code did not match. Try the newest code from your app.")}
+        )
+    used_recovery = isinstance(device, StaticDevice)
+    if used_recovery and authenticator is not None:
+        # match_token tried the app first; that miss must not delay the next sign-in.
+        authenticator.throttle_reset()
+    audit_record(
+        action="mfa.recovery_code_used" if used_recovery else "mfa.verified",
+        actor=user,
+        organization=organization,
+        obj=device,
+    )
+    return device
+
+
+def _notify_security_change(user: User, what: str) -> None:
+    """Tell the account's owner by email, so a change they did not make does not go unseen."""
+    body = render_to_string("accounts/email/security_change.txt", {"what": what})
+    subject = _("Your Peerwell sign-in settings changed")
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
 
 
 def too_many_tries_message(seconds: int) -> str:
@@ -212,25 +292,28 @@ def too_many_tries_message(seconds: int) -> str:
     ) % {"seconds": seconds}
 
 
-def mfa_recovery_codes_regenerate(*, user: User) -> list[str]:
+def mfa_recovery_codes_regenerate(*, user: User, token: str, organization=None) -> list[str]:
+    """New recovery codes, replacing all old ones; needs a current code, and tells the owner."""
+    organization = organization or _org_of(user)
+    _require_current_code(user, token, field="token", organization=organization)
     with transaction.atomic():
         codes = _new_recovery_codes(user)
-        audit_record(
-            action="mfa.recovery_codes_regenerated", actor=user, organization=_org_of(user)
+        audit_record(action="mfa.recovery_codes_regenerated", actor=user, organization=organization)
+        _notify_security_change(
+            user, _("New recovery codes were made; the old ones no longer work.")
         )
     return codes
 
 
-def mfa_event(*, user: User, action: str, device=None) -> None:
-    """Record a second-factor check (verified, failed, recovery code used)."""
-    audit_record(action=action, actor=user, organization=_org_of(user), obj=device)
-
-
-def user_sign_out_everywhere(*, user: User) -> None:
+def user_sign_out_everywhere(*, user: User, organization=None) -> None:
     """End every session of this account, on every device, the current one included."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
-        audit_record(action="session.signed_out_everywhere", actor=user, organization=_org_of(user))
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        audit_record(
+            action="session.signed_out_everywhere",
+            actor=user,
+            organization=organization or _org_of(user),
+        )
 
 
 def user_update_preferences(*, user: User, language: str, time_zone: str) -> User:
@@ -282,7 +365,13 @@ def team_create(
     if Team.objects.in_org(organization).filter(name=name).exists():
         raise ValidationError({"name": _("A team with this name already exists.")})
     with transaction.atomic():
-        team = Team.objects.create(organization=organization, name=name, supervisor=supervisor)
+        try:
+            with transaction.atomic():
+                team = Team.objects.create(
+                    organization=organization, name=name, supervisor=supervisor
+                )
+        except IntegrityError as error:
+            raise ValidationError({"name": _("A team with this name already exists.")}) from error
         team.specialists.set(specialists)
         audit_record(
             action="team.created",
@@ -294,13 +383,37 @@ def team_create(
     return team
 
 
+def password_reset_requested(*, email: str) -> None:
+    """Record that a reset link was asked for: the account when one exists, else a keyed hash."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    audit_record(
+        action="password.reset_requested",
+        object_type="accounts.user" if user else "",
+        object_id=user.pk if user else "",
+        organization=_org_of(user) if user else None,
+        detail={} if user else failed_login_detail(email),
+    )
+
+
+def password_reset_completed(*, user: User) -> None:
+    audit_record(action="password.reset_completed", actor=user, organization=_org_of(user))
+
+
 def failed_login_detail(email: str | None) -> dict:
-    """Audit detail for a failed sign-in to no known account: a hash, never the address."""
+    """Audit detail for a failed sign-in to no known account: a keyed hash, never the address.
+
+    Keyed with the secret key, so hashing a list of known addresses cannot reverse it, while
+    repeated attempts at one address still share a value.
+    """
     if not email:
         return {}
-    return {"email_sha256": hashlib.sha256(email.strip().lower().encode()).hexdigest()}
+    digest = salted_hmac(
+        "peerwell.audit.failed_login_email", email.strip().lower(), algorithm="sha256"
+    )
+    return {"email_hmac": digest.hexdigest()}
 
 
 def _org_of(user: User):
+    """The organization an account-level event is filed under when no request names one."""
     membership = primary_membership(user)
     return membership.organization if membership else None

@@ -4,20 +4,25 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from peerwell.accounts.middleware import SESSION_ORG_KEY
 from peerwell.accounts.models import User
-from peerwell.accounts.selectors import primary_membership
+from peerwell.accounts.selectors import memberships_of
 from peerwell.accounts.services import failed_login_detail
 from peerwell.audit.services import audit_record
 
 
-def _org_id(user: User | None):
-    membership = primary_membership(user) if user else None
+def _org_id(user: User | None, request=None):
+    """The organization the person works in this session, else their first one."""
+    chosen = request.session.get(SESSION_ORG_KEY) if request is not None else None
+    memberships = list(memberships_of(user)) if user else []
+    membership = next((m for m in memberships if m.organization_id == chosen), None)
+    membership = membership or (memberships[0] if memberships else None)
     return membership.organization_id if membership else None
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit_record(action="login", actor=user, organization=_org_id(user))
+    audit_record(action="login", actor=user, organization=_org_id(user, request))
 
 
 @receiver(user_logged_out)
@@ -28,7 +33,7 @@ def audit_logout(sender, request, user, **kwargs):
     audit_record(
         action="logout",
         actor=user,
-        organization=_org_id(user),
+        organization=_org_id(user, request),
         detail={"reason": reason} if reason else {},
     )
 
@@ -40,7 +45,14 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     detail = {} if user else failed_login_detail(email)
     if request is not None and getattr(request, "axes_locked_out", False):
         detail["locked_out"] = True
-    audit_record(action="login.failed", actor=user, organization=_org_id(user), detail=detail)
+    # Whoever tried is unknown: the account is what was tried, not who acted.
+    audit_record(
+        action="login.failed",
+        organization=_org_id(user),
+        object_type="accounts.user" if user else "",
+        object_id=user.pk if user else "",
+        detail=detail,
+    )
 
 
 @receiver(user_locked_out)
@@ -48,7 +60,8 @@ def audit_locked_out(sender, request, username, ip_address, **kwargs):
     user = User.objects.filter(email__iexact=(username or "").strip()).first() if username else None
     audit_record(
         action="login.locked_out",
-        actor=user,
         organization=_org_id(user),
+        object_type="accounts.user" if user else "",
+        object_id=user.pk if user else "",
         detail={} if user else failed_login_detail(username),
     )

@@ -4,6 +4,7 @@ from io import BytesIO
 import django_otp
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from peerwell.accounts import selectors, services
 from peerwell.accounts.forms import (
+    CurrentCodeForm,
     EnrolmentCodeForm,
     InvitationAcceptForm,
     InvitationForm,
@@ -54,11 +56,17 @@ class SignInView(auth_views.LoginView):
 sign_in = mfa_not_required(SignInView.as_view())
 
 
-class SignOutView(auth_views.LogoutView):
-    pass
+sign_out = mfa_not_required(auth_views.LogoutView.as_view())
 
 
-sign_out = mfa_not_required(SignOutView.as_view())
+def _organization(request):
+    return request.membership.organization if request.membership else None
+
+
+def _second_factor_passed(request, device) -> None:
+    django_otp.login(request, device)
+    # A new session key once fully signed in, so a key seen before cannot be reused.
+    request.session.cycle_key()
 
 
 def _qr_data_uri(text: str) -> str:
@@ -69,20 +77,24 @@ def _qr_data_uri(text: str) -> str:
 
 @mfa_not_required
 def mfa_setup(request):
-    """Enrol an authenticator app: QR code and key, then a first code to confirm it."""
-    if selectors.user_has_confirmed_totp(request.user) and not request.user.is_verified():
+    """Enrol an authenticator app (QR code and key, then a first code), or move it to a new phone."""
+    replacing = selectors.user_has_confirmed_totp(request.user)
+    if replacing and not request.user.is_verified():
         return redirect("accounts:mfa_verify")
     device = services.mfa_totp_device_for_enrolment(user=request.user)
-    form = EnrolmentCodeForm(request.POST or None)
+    form = EnrolmentCodeForm(request.POST or None, replacing=replacing)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.mfa_totp_confirm(
-                user=request.user, device=device, token=form.cleaned_data["token"]
+                user=request.user,
+                device=device,
+                organization=_organization(request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            django_otp.login(request, device)
+            _second_factor_passed(request, device)
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -91,6 +103,7 @@ def mfa_setup(request):
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
+        "replacing": replacing,
         "qr": _qr_data_uri(device.config_url),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "next": _safe_next(request, ""),
@@ -103,32 +116,21 @@ def mfa_verify(request):
     """The second step of signing in: a code from the app, or a recovery code."""
     if request.user.is_verified():
         return redirect(_safe_next(request, reverse("core:home")))
-    authenticator = selectors.confirmed_totp_device(request.user)
-    if authenticator is None:
+    if not selectors.user_has_confirmed_totp(request.user):
         return redirect("accounts:mfa_setup")
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = selectors.mfa_wait_seconds(authenticator)
-        device = None if wait else django_otp.match_token(request.user, form.cleaned_data["token"])
-        if wait:
-            form.add_error("token", services.too_many_tries_message(wait))
-        elif device is None:
-            services.mfa_event(user=request.user, action="mfa.failed")
-            form.add_error(
-                "token", _("That code did not match. Try the newest code from your app.")
-            )
-        else:
-            django_otp.login(request, device)
-            used_recovery = isinstance(device, StaticDevice)
-            if used_recovery:
-                # match_token tried the app first; that miss must not delay the next sign-in.
-                authenticator.throttle_reset()
-            services.mfa_event(
+        try:
+            device = services.mfa_verify(
                 user=request.user,
-                action="mfa.recovery_code_used" if used_recovery else "mfa.verified",
-                device=device,
+                token=form.cleaned_data["token"],
+                organization=_organization(request),
             )
-            if used_recovery:
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _second_factor_passed(request, device)
+            if isinstance(device, StaticDevice):
                 messages.warning(
                     request,
                     _(
@@ -141,31 +143,47 @@ def mfa_verify(request):
     )
 
 
-def account_settings(request):
-    form = PreferencesForm(
-        request.POST or None,
-        initial={"language": request.user.language, "time_zone": request.user.time_zone},
+def _settings_page(request, *, preferences=None, recovery=None, status=200):
+    preferences = preferences or PreferencesForm(
+        initial={"language": request.user.language, "time_zone": request.user.time_zone}
     )
+    context = {"form": preferences, "recovery_form": recovery or CurrentCodeForm()}
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+def account_settings(request):
+    form = PreferencesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_update_preferences(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your preferences are saved."))
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return _settings_page(request, preferences=form if request.method == "POST" else None)
 
 
 @require_POST
 def recovery_codes_regenerate(request):
-    codes = services.mfa_recovery_codes_regenerate(user=request.user)
-    return render(
-        request,
-        "accounts/recovery_codes.html",
-        {"codes": codes, "next": reverse("accounts:settings")},
-    )
+    form = CurrentCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = services.mfa_recovery_codes_regenerate(
+                user=request.user,
+                token=form.cleaned_data["token"],
+                organization=_organization(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": reverse("accounts:settings")},
+            )
+    return _settings_page(request, recovery=form)
 
 
 @require_POST
 def sign_out_everywhere(request):
-    services.user_sign_out_everywhere(user=request.user)
+    services.user_sign_out_everywhere(user=request.user, organization=_organization(request))
     request.peerwell_logout_reason = "signed_out_everywhere"
     auth_views.auth_logout(request)
     messages.success(request, _("You are signed out on every device."))
@@ -188,11 +206,20 @@ def organization_choose(request):
     return redirect("core:home")
 
 
+INVITATION_SESSION_KEY = "peerwell_invitation_token"
+INVITATION_PLACEHOLDER = "accept"
+
+
 @login_not_required
-@mfa_not_required
 def invitation_accept(request, token: str):
     """Join an organization from an invitation link: a new account, or the signed-in one."""
-    invitation = selectors.invitation_by_token(token)
+    if token != INVITATION_PLACEHOLDER:
+        # Like Django's password reset: keep the token in the session and out of the
+        # address bar, server logs and the sign-in link from here on.
+        request.session[INVITATION_SESSION_KEY] = token
+        return redirect("accounts:invitation_accept", token=INVITATION_PLACEHOLDER)
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    invitation = selectors.invitation_by_token(token) if token else None
     if invitation is None or invitation.status != InvitationStatus.PENDING:
         return render(request, "accounts/invitation_invalid.html", status=410)
     user = request.user if request.user.is_authenticated else None
@@ -219,6 +246,7 @@ def invitation_accept(request, token: str):
                 return redirect("core:home")
             form.add_error(None, " ".join(error.messages))
         else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
             messages.success(
                 request,
                 _("Welcome to %(organization)s.") % {"organization": invitation.organization.name},
@@ -229,23 +257,40 @@ def invitation_accept(request, token: str):
     )
 
 
-password_reset = mfa_not_required(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+def _reset_hours() -> int:
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"hours": _reset_hours()}
+        services.password_reset_requested(email=form.cleaned_data["email"])
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_completed(user=form.user)
+        return response
+
+
+password_reset = mfa_not_required(PasswordResetView.as_view())
 password_reset_done = mfa_not_required(
-    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
-)
-password_reset_confirm = mfa_not_required(
-    auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html",
-        success_url=reverse_lazy("accounts:password_reset_complete"),
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html",
+        extra_context={"hours": _reset_hours()},
     )
 )
+password_reset_confirm = mfa_not_required(PasswordResetConfirmView.as_view())
 password_reset_complete = mfa_not_required(
     auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"

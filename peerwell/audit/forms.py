@@ -1,7 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import User
+from peerwell.audit.selectors import staff_accounts
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class AuditFilterForm(forms.Form):
@@ -19,13 +24,15 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, organization, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = User.objects.filter(
-            memberships__organization=organization
-        ).order_by("full_name")
+        # Staff only: an auditor sees who did what, but no participant's identity.
+        self.fields["actor"].queryset = staff_accounts(organization)
         self.fields["action"].choices = [("", _("Any action"))] + [(a, a) for a in actions]
 
     def clean(self):
         data = super().clean()
+        for field in ("date_from", "date_to"):
+            if data.get(field) and not EARLIEST <= data[field] <= LATEST:
+                self.add_error(field, _("Choose a date between 2000 and 2100."))
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data

@@ -1,10 +1,20 @@
+import ipaddress
+
 from peerwell.audit import context
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: behind a proxy, the ASGI server's --proxy-headers sets it from
-    # X-Forwarded-For for trusted proxies, so a client cannot forge its address here.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address in canonical form, or None when it is not an IP address.
+
+    REMOTE_ADDR only: behind a proxy, the ASGI server's --proxy-headers sets it from
+    X-Forwarded-For for trusted proxies, so a client cannot forge its address here.
+    Canonical, because the database rewrites IPv6 addresses and the audit hash must
+    cover what is stored.
+    """
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).compressed
+    except ValueError:
+        return None
 
 
 class RequestContextMiddleware:

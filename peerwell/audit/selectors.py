@@ -4,7 +4,9 @@ from datetime import datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from peerwell.accounts.models import User
 from peerwell.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from peerwell.core.roles import STAFF_ROLES
 
 
 def audit_events_for(
@@ -31,6 +33,13 @@ def audit_events_for(
         end = datetime.combine(date_to + timedelta(days=1), time.min, zone)
         events = events.filter(occurred_at__lt=end)
     return events.order_by("-occurred_at", "-pk")
+
+
+def staff_accounts(organization) -> QuerySet[User]:
+    """Accounts with a staff role in the organization: the people an auditor may name."""
+    return User.objects.filter(
+        memberships__organization=organization, memberships__role__in=STAFF_ROLES
+    ).order_by("full_name")
 
 
 def audit_actions_for(organization) -> list[str]:

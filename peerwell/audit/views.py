@@ -1,12 +1,15 @@
 import csv
+from itertools import islice
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from peerwell.audit.forms import AuditFilterForm
-from peerwell.audit.selectors import audit_actions_for, audit_events_for
+from peerwell.audit.selectors import audit_actions_for, audit_events_for, staff_accounts
 from peerwell.audit.services import audit_record
 from peerwell.core import policy
 from peerwell.core.policy import Permission
@@ -59,16 +62,69 @@ def events(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    staff_ids = set(staff_accounts(organization).values_list("pk", flat=True))
     return render(
         request,
         "audit/events.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
+        {"form": form, "page": page, "query_string": query.urlencode(), "staff_ids": staff_ids},
     )
 
 
 class _Echo:
     def write(self, value):
         return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet will not run: text that starts like a formula gets a quote first."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_lines(events, staff_ids: set[int]):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for event in events:
+        named = event.actor_id in staff_ids
+        yield writer.writerow(
+            csv_cell(value)
+            for value in (
+                event.pk,
+                event.occurred_at.isoformat(),
+                event.actor_id,
+                event.actor.email if named else "",
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.participant_id,
+                event.ip_address,
+                event.user_agent,
+                event.request_id,
+                event.chain,
+                event.seq,
+                event.hash,
+            )
+        )
+
+
+def _streamed(request, lines):
+    """Under ASGI, hand Django an async iterator so the export is streamed, not buffered;
+    each batch is read from the database in the worker thread that owns the connection."""
+    if not isinstance(request, ASGIRequest):
+        return lines
+
+    def batch():
+        return list(islice(lines, 500))
+
+    async def chunks():
+        while rows := await sync_to_async(batch)():
+            for row in rows:
+                yield row
+
+    return chunks()
 
 
 @policy.permission_required(Permission.AUDIT_EXPORT)
@@ -82,32 +138,11 @@ def export_csv(request):
         organization=organization,
         detail=_audit_detail(filters),
     )
-    rows = audit_events_for(organization, **filters).iterator(chunk_size=2000)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(CSV_COLUMNS)
-        for event in rows:
-            yield writer.writerow(
-                [
-                    event.pk,
-                    event.occurred_at.isoformat(),
-                    event.actor_id or "",
-                    event.actor.email if event.actor else "",
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.participant_id or "",
-                    event.ip_address or "",
-                    event.user_agent,
-                    event.request_id,
-                    event.chain,
-                    event.seq,
-                    event.hash,
-                ]
-            )
-
+    events = audit_events_for(organization, **filters).iterator(chunk_size=2000)
+    staff_ids = set(staff_accounts(organization).values_list("pk", flat=True))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _streamed(request, _csv_lines(events, staff_ids)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from peerwell.accounts.models import Invitation, Membership, Team
+from peerwell.accounts.models import Invitation, Membership
 from peerwell.core.roles import Role
 from peerwell.participants.models import Consent, Participant
 from peerwell.participants.selectors import participants_visible_to
@@ -109,16 +109,6 @@ def _in_org(queryset, membership: Membership, object_id):
 def access_invitation(membership: Membership, invitation_id) -> Invitation:
     require(membership, Permission.STAFF_INVITE)
     return _in_org(Invitation.objects.all(), membership, invitation_id)
-
-
-def access_membership(membership: Membership, membership_id) -> Membership:
-    require(membership, Permission.STAFF_VIEW)
-    return _in_org(Membership.objects.select_related("user"), membership, membership_id)
-
-
-def access_team(membership: Membership, team_id) -> Team:
-    require(membership, Permission.TEAM_MANAGE)
-    return _in_org(Team.objects.all(), membership, team_id)
 
 
 def access_participant(

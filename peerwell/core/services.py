@@ -1,6 +1,8 @@
 import base64
 import hashlib
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -65,8 +67,15 @@ def _demo_member(organization: Organization, person: dict, role: str) -> Members
     return membership
 
 
+def refuse_in_production(what: str) -> None:
+    """Demo and benchmark data carry published passwords and keys: never in production."""
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured(f"{what} is refused in production (PEERWELL_ENV=production)")
+
+
 def demo_seed() -> Organization:
     """Create the synthetic demo organization; running it again adds nothing twice."""
+    refuse_in_production("Loading the demo organization")
     with transaction.atomic():
         organization = Organization.objects.filter(slug=demo_data.ORGANIZATION["slug"]).first()
         if organization is None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from peerwell.audit.models import AuditEvent
 from peerwell.audit.services import audit_record
+from peerwell.audit.views import CSV_COLUMNS
 from peerwell.core.roles import Role
 from tests import factories
 
@@ -83,10 +84,56 @@ def test_the_page_costs_the_same_queries_for_many_events(
     _events(org, people, other_org)
     factories.sign_in(client, people[Role.AUDITOR])
     client.get("/audit/")
-    with django_assert_num_queries(13) as few:
+    with django_assert_num_queries(14) as few:
         client.get("/audit/")
     for _ in range(4):
         _events(org, people, other_org)
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get("/audit/")
     assert len(response.context["page"]) == 50
+
+
+def test_dates_outside_any_sensible_range_are_refused_not_a_500(client, people):
+    factories.sign_in(client, people[Role.AUDITOR])
+    for path in ("/audit/", "/audit/export.csv"):
+        response = client.get(path, {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+        assert response.status_code == 200
+    page = client.get("/audit/", {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+    assert set(page.context["form"].errors) == {"date_from", "date_to"}
+
+
+def test_a_formula_in_the_trail_is_defused_in_the_export(client, org, people):
+    audit_record(action="login.failed", organization=org)
+    factories.sign_in(client, people[Role.AUDITOR])
+    client.get("/audit/", headers={"user-agent": '=HYPERLINK("https://evil.example","x")'})
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(client.get("/audit/export.csv").streaming_content).decode())
+        )
+    )
+    agents = {row[CSV_COLUMNS.index("user_agent")] for row in rows[1:]}
+    assert '\'=HYPERLINK("https://evil.example","x")' in agents
+    assert not any(agent.startswith("=") for agent in agents)
+
+
+def test_auditors_see_staff_names_but_not_participants(client, org, people):
+    participant = people[Role.PARTICIPANT].user
+    audit_record(action="login", actor=participant, organization=org)
+    audit_record(action="login", actor=people[Role.SPECIALIST].user, organization=org)
+    factories.sign_in(client, people[Role.AUDITOR])
+    page = client.get("/audit/", {"action": "login"})
+    assert participant.full_name.encode() not in page.content
+    assert f"Account {participant.pk}".encode() in page.content
+    assert people[Role.SPECIALIST].user.full_name.encode() in page.content
+    assert participant not in page.context["form"].fields["actor"].queryset
+    export = b"".join(client.get("/audit/export.csv", {"action": "login"}).streaming_content)
+    assert participant.email.encode() not in export
+
+
+def test_password_resets_are_audited(client, people):
+    participant = people[Role.PARTICIPANT].user
+    client.post("/account/password/reset/", {"email": participant.email})
+    client.post("/account/password/reset/", {"email": "stranger@example.org"})
+    requested = AuditEvent.objects.filter(action="password.reset_requested").order_by("pk")
+    assert [e.object_id for e in requested] == [str(participant.pk), ""]
+    assert "stranger" not in str(requested[1].detail)

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from peerwell.audit.models import GENESIS_HASH, AppendOnlyError, AuditEvent
 from peerwell.audit.selectors import audit_verify
 from peerwell.audit.services import audit_record
+from tests import factories
 
 
 def _three_events(org, actor):
@@ -126,3 +127,22 @@ def test_postgresql_refuses_raw_updates(org):
         connection.cursor() as cursor,
     ):
         cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+
+
+def test_addresses_are_stored_as_hashed(client, people):
+    """An IPv6 address the database would rewrite is made canonical before it is hashed."""
+    email = people["participant"].user.email
+    for address in ("2001:DB8:0:0::1", "not an address"):
+        client.post(
+            "/account/sign-in/",
+            {"username": email, "password": factories.PASSWORD},
+            REMOTE_ADDR=address,
+        )
+        client.post("/account/sign-out/")
+    addresses = list(
+        AuditEvent.objects.filter(action="login")
+        .order_by("pk")
+        .values_list("ip_address", flat=True)
+    )
+    assert addresses == ["2001:db8::1", None]
+    assert audit_verify()[1] == []

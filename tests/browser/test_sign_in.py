@@ -74,7 +74,10 @@ def test_repeated_failures_lock_the_account(new_page, settings):
     page = checked.page
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         sign_in(checked, participant.user.email, "not my password")
-        expect(page.get_by_text("That email and password do not match an account.")).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "That email and password do not match an account."
+        )
+        expect(page.get_by_role("alert")).to_be_focused()
     sign_in(checked, participant.user.email, "not my password")
     expect(page.get_by_role("heading", name="Sign-in is locked for now")).to_be_visible()
     checked.check("locked-out")
@@ -99,13 +102,16 @@ def test_idle_warning_then_sign_out(new_page):
     sign_in(checked, participant.user.email)
     expect(page.get_by_role("heading", name="Welcome, Alex Moreno")).to_be_visible()
 
+    account_link = page.get_by_role("link", name="My account")
+    account_link.focus()
     page.clock.run_for("14:01")
     warning = page.get_by_role("alertdialog")
     expect(warning).to_be_visible()
     expect(page.get_by_role("button", name="Stay signed in")).to_be_focused()
     checked.check("idle-warning")
-    page.get_by_role("button", name="Stay signed in").click()
+    page.keyboard.press("Enter")
     expect(warning).to_be_hidden()
+    expect(account_link).to_be_focused()  # back where the person was
 
     _age_session(page.context, 16)
     page.clock.run_for("15:03")

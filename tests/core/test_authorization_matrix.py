@@ -2,7 +2,7 @@
 
 A URL without an entry in MATRIX fails `test_every_url_has_an_entry`, so no page can be
 added without deciding who may see it. Staff are signed in with their second factor, so
-these tests see the policy, not the MFA gate (tests/accounts/test_mfa.py covers that).
+these tests see the policy; the last test checks the second-factor gate on every URL.
 """
 
 from datetime import timedelta
@@ -140,6 +140,19 @@ def _request(client, name, org, people):
     return client.post(url, make_data[0](org, people) if make_data else {})
 
 
+GATES = ("/account/sign-in/", "/account/mfa/")
+# Where landing on a gate is the point: signing out everywhere ends this session too, and
+# verifying without an authenticator sends a participant to set one up.
+GATE_IS_THE_ANSWER = {"accounts:sign_out_everywhere", "accounts:mfa_verify"}
+
+
+def _assert_allowed(response, name):
+    """Served, or sent onward: but not turned back to sign-in or the second factor."""
+    assert response.status_code in ALLOWED, response.content[:300]
+    if response.status_code == 302 and name not in GATE_IS_THE_ANSWER:
+        assert not response["Location"].startswith(GATES), response["Location"]
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_anonymous(client, name, org, people):
     response = _request(client, name, org, people)
@@ -156,7 +169,7 @@ def test_role_in_own_organization(client, name, role, org, people):
     factories.sign_in(client, people[role])
     response = _request(client, name, org, people)
     if role in MATRIX[name][1]:
-        assert response.status_code in ALLOWED, response.content[:300]
+        _assert_allowed(response, name)
     else:
         assert response.status_code == 403
 
@@ -173,3 +186,19 @@ def test_object_of_another_organization(client, name, role, org, people, other_o
     factories.sign_in(client, people[role])
     response = _request(client, name, other_org, outsiders)
     assert response.status_code == (404 if role in MATRIX[name][1] else 403)
+
+
+# Reachable by staff who signed in with a password but have not passed the second factor.
+BEFORE_SECOND_FACTOR = {"accounts:mfa_setup", "accounts:mfa_verify", "accounts:logout"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, entry in MATRIX.items() if entry[1] != PUBLIC))
+def test_staff_reach_nothing_else_before_the_second_factor(client, name, org, people):
+    specialist = people[SP]
+    client.force_login(specialist.user, backend="django.contrib.auth.backends.ModelBackend")
+    response = _request(client, name, org, people)
+    if name in BEFORE_SECOND_FACTOR:
+        assert response.status_code in ALLOWED
+    else:
+        assert response.status_code in {302, 204}
+        assert (response.get("Location") or response["HX-Redirect"]).startswith("/account/mfa/")

@@ -1,7 +1,8 @@
 """On PostgreSQL, refuse UPDATE and DELETE of audit events in the database itself.
 
-The ORM already refuses; this also stops raw SQL from the application's own role.
-SQLite (the embedded development default) relies on the ORM guard and `audit verify`.
+The ORM already refuses; this also stops ordinary SQL. A role that owns the table can still
+disable the trigger, so production runs the application as a role that does not own it
+(docs/deploy.md). SQLite (the embedded default) relies on the ORM guard and `audit verify`.
 """
 
 from django.db import migrations

@@ -1,3 +1,10 @@
+// After a form comes back with errors, take the reader to the summary of them.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();
+
 // Idle sign-out on the page itself: a minute before the server would end the session,
 // warn and offer to stay; at the limit, reload so the server signs out and no personal
 // data stays on an unattended screen.
@@ -8,13 +15,14 @@
   var limit = parseInt(meta.getAttribute("content"), 10) * 1000;
   var warning = document.getElementById("idle-warning");
   var form = document.getElementById("keepalive-form");
-  var warnTimer, endTimer;
+  var warnTimer, endTimer, focusedBefore = null;
 
   function schedule() {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     warning.hidden = true;
     warnTimer = setTimeout(function () {
+      focusedBefore = document.activeElement;
       warning.hidden = false;
       warning.querySelector("button").focus();
     }, Math.max(limit - 60000, 0));
@@ -25,7 +33,10 @@
     event.preventDefault();
     fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (response) {
-        if (response.status === 204) { schedule(); } else { window.location.reload(); }
+        if (response.status !== 204) { window.location.reload(); return; }
+        schedule();
+        // Back to where the person was, not to the top of the page.
+        if (focusedBefore && document.contains(focusedBefore)) { focusedBefore.focus(); }
       });
   });
   document.body.addEventListener("htmx:afterRequest", schedule);

@@ -16,7 +16,11 @@ from peerwell.accounts.models import Membership, Team, User
 from peerwell.audit.services import audit_record
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
-from peerwell.core.services import organization_create, synthetic_totp_key
+from peerwell.core.services import (
+    organization_create,
+    refuse_in_production,
+    synthetic_totp_key,
+)
 from peerwell.workforce.models import LivedExperience, SpecialistProfile
 
 ORGANIZATION = {"name": "Peerwell benchmark", "slug": "bench"}
@@ -155,6 +159,7 @@ def _create_teams(organization) -> int:
 
 def bench_data_build(participants: int) -> dict[str, int]:
     """Create the bench organization and whatever of its people are missing; return counts."""
+    refuse_in_production("Loading benchmark data")
     people = _people(participants)
     with transaction.atomic():
         organization = Organization.objects.filter(slug=ORGANIZATION["slug"]).first()
