@@ -162,6 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too: an in-memory database shared between threads locks whole
+    # tables instead of waiting, which is not how the real database behaves.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -206,6 +209,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins; axes keeps only failures
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "peerwell.accounts.auth.lockout_username"
+# The same address the audit trail records: canonical, or None when it is not an address.
+AXES_CLIENT_IP_CALLABLE = "peerwell.audit.middleware.client_ip"
 
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Peerwell")
 PEERWELL_RECOVERY_CODES = 10

@@ -1,5 +1,7 @@
 """The audit trail is append-only and hash-chained; `peerwell audit verify` finds tampering."""
 
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -145,4 +147,33 @@ def test_addresses_are_stored_as_hashed(client, people):
         .values_list("ip_address", flat=True)
     )
     assert addresses == ["2001:db8::1", None]
+    assert audit_verify()[1] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_never_fork_the_chain():
+    """Eight threads, each on its own connection, append to one organization's chain at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    org = factories.organization()
+    start = threading.Barrier(8)
+
+    def append(n):
+        start.wait()
+        try:
+            for i in range(10):
+                audit_record(action="test.concurrent", organization=org, detail={"n": n, "i": i})
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(append, range(8)))
+    seqs = list(
+        AuditEvent.objects.filter(chain=f"org:{org.pk}")
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
+    assert seqs == list(range(1, 81))
     assert audit_verify()[1] == []
