@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "peerwell.audit",
     "peerwell.workforce",
     "peerwell.participants",
+    "peerwell.notes",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ PEERWELL_RECOVERY_CODES = 10
 # Idle timeout when an organization sets none; each organization may set its own.
 PEERWELL_IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Extra scope-guard rule files of an organization's own, comma-separated (docs/scope-guard.md).
+PEERWELL_SCOPE_RULES = env("PEERWELL_SCOPE_RULES", "")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Messages can name people; keep them server-side, not in a signed (readable) cookie.

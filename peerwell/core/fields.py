@@ -6,7 +6,9 @@ from peerwell.core import crypto
 class EncryptedTextField(models.TextField):
     """Text stored sealed with AES-GCM (see peerwell.core.crypto); read back as plain text.
 
-    The database holds only ciphertext, so the column cannot be searched or ordered.
+    Sealed only on the way into the database (saves, updates, bulk creates): lookups see the
+    stored form, so `field__startswith="pw1:k2:"` finds values sealed with key k2 (key
+    rotation uses that), and the text itself can be neither searched nor ordered.
     """
 
     def from_db_value(self, value, expression, connection):
@@ -14,8 +16,8 @@ class EncryptedTextField(models.TextField):
             return value
         return crypto.decrypt(value)
 
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
+    def get_db_prep_save(self, value, connection):
+        value = super().get_db_prep_save(value, connection)
         if value is None or value == "":
             return value
         return crypto.encrypt(value)

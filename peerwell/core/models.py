@@ -15,6 +15,17 @@ class Organization(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(240)],
         help_text=_("Signed-in people are signed out after this many minutes without activity."),
     )
+    note_sign_business_days = models.PositiveSmallIntegerField(
+        _("business days to sign a note"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+        help_text=_("A goal note not signed this many business days after its contact is late."),
+    )
+    no_contact_alert_days = models.PositiveSmallIntegerField(
+        _("days without contact before a participant is flagged"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

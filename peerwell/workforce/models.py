@@ -30,6 +30,11 @@ class SpecialistProfile(OrgScoped):
     lived_experience = models.JSONField(_("lived experience"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     story = models.TextField(_("my story, in my own words"), blank=True)
+    notes_need_cosign = models.BooleanField(
+        _("notes need a supervisor's co-signature"),
+        default=False,
+        help_text=_("For example while their certification is pending."),
+    )
 
     def __str__(self) -> str:
         return str(self.membership)
