@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("peerwell.accounts.urls")),
     path("audit/", include("peerwell.audit.urls")),
     path("participants/", include("peerwell.participants.urls")),
+    path("", include("peerwell.notes.urls")),
 ]
 
 handler400 = "peerwell.core.errors.bad_request"

@@ -1,7 +1,9 @@
 """Test data in one place: organizations, people in each role, signed-in clients."""
 
 import itertools
+from datetime import timedelta
 
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -9,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peerwell.accounts.models import Membership, Team, User
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
+from peerwell.notes.models import Contact, GoalNote
 from peerwell.participants.models import Assignment, Participant
 
 PASSWORD = "a long test passphrase 42"
@@ -78,3 +81,20 @@ def team(supervisor: Membership, *specialists: Membership):
     )
     group.specialists.set(specialists)
     return group
+
+
+def note(org: Organization, specialist: Membership, for_participant=None, **fields):
+    """A contact and its goal note (a draft unless fields say otherwise)."""
+    for_participant = for_participant or participant(org, specialist)
+    contact = Contact.objects.create(
+        organization=org,
+        participant=for_participant,
+        specialist=specialist,
+        kind="individual",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        duration_minutes=45,
+    )
+    fields.setdefault("sign_due_at", timezone.now() + timedelta(days=3))
+    return GoalNote.objects.create(
+        organization=org, contact=contact, participant=for_participant, author=specialist, **fields
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from peerwell.accounts.models import Invitation, Membership
 from peerwell.core.roles import Role
+from peerwell.notes.models import GoalNote, NoteStatus
 from peerwell.participants.models import Consent, Participant
 from peerwell.participants.selectors import participants_visible_to
 
@@ -30,16 +31,22 @@ class Permission(StrEnum):
     PARTICIPANT_INTAKE = "participant.intake"
     PARTICIPANT_EDIT = "participant.edit"
     PARTICIPANT_REASSIGN = "participant.reassign"
+    CONTACT_RECORD = "contact.record"
+    NOTE_VIEW = "note.view"
+    NOTE_COSIGN = "note.cosign"
+    OWN_NOTES_VIEW = "own_notes.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.PARTICIPANT: frozenset({Permission.HOME_VIEW}),
+    Role.PARTICIPANT: frozenset({Permission.HOME_VIEW, Permission.OWN_NOTES_VIEW}),
     Role.SPECIALIST: frozenset(
         {
             Permission.HOME_VIEW,
             Permission.PARTICIPANT_VIEW,
             Permission.PARTICIPANT_INTAKE,
             Permission.PARTICIPANT_EDIT,
+            Permission.CONTACT_RECORD,
+            Permission.NOTE_VIEW,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -49,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PARTICIPANT_VIEW,
             Permission.PARTICIPANT_EDIT,
             Permission.PARTICIPANT_REASSIGN,
+            Permission.NOTE_VIEW,
+            Permission.NOTE_COSIGN,
         }
     ),
     Role.ADMIN: frozenset(
@@ -62,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PARTICIPANT_INTAKE,
             Permission.PARTICIPANT_EDIT,
             Permission.PARTICIPANT_REASSIGN,
+            Permission.NOTE_VIEW,
+            Permission.NOTE_COSIGN,
         }
     ),
     # Auditors read the trail and nothing else: no personal data beyond it.
@@ -126,3 +137,23 @@ def access_participant(
 def access_consent(membership: Membership, participant: Participant, consent_id) -> Consent:
     require(membership, Permission.PARTICIPANT_EDIT)
     return _in_org(Consent.objects.filter(participant=participant), membership, consent_id)
+
+
+def access_note(
+    membership: Membership, note_id, permission: Permission = Permission.NOTE_VIEW
+) -> GoalNote:
+    """A goal note of a participant this member may see; otherwise 404."""
+    require(membership, permission)
+    notes = GoalNote.objects.filter(participant__in=participants_visible_to(membership))
+    return _in_org(
+        notes.select_related("contact", "participant", "author__user"), membership, note_id
+    )
+
+
+def access_own_note(membership: Membership, note_id) -> GoalNote:
+    """A participant's own signed note (open notes); drafts and others' notes are 404."""
+    require(membership, Permission.OWN_NOTES_VIEW)
+    notes = GoalNote.objects.filter(
+        participant__user=membership.user, status=NoteStatus.SIGNED
+    ).select_related("contact", "author__user")
+    return _in_org(notes, membership, note_id)

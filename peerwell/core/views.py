@@ -11,6 +11,7 @@ from peerwell.accounts.forms import OrganizationSettingsForm
 from peerwell.accounts.middleware import mfa_not_required
 from peerwell.accounts.selectors import teams_for
 from peerwell.core import policy
+from peerwell.core.home import sections_for
 from peerwell.core.policy import Permission
 from peerwell.core.roles import Role
 
@@ -43,7 +44,7 @@ def home(request):
     membership = request.membership
     if membership.role == Role.AUDITOR:
         return redirect("audit:events")
-    context = {}
+    context = {"sections": sections_for(request)}
     if membership.role == Role.SUPERVISOR:
         context["teams"] = list(teams_for(membership.organization).filter(supervisor=membership))
     return render(request, HOME_TEMPLATES[membership.role], context)

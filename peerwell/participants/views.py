@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from peerwell.audit.services import audit_record
 from peerwell.core import policy
 from peerwell.core.policy import Permission
+from peerwell.notes.selectors import contacts_of
 from peerwell.participants import selectors, services
 from peerwell.participants.forms import (
     AssignForm,
@@ -93,7 +94,7 @@ def participant_chart(request, participant_id: int):
     """One page with the person's status, consents, caseload and history, newest first."""
     participant = policy.access_participant(request.membership, participant_id)
     chart = selectors.chart(participant)
-    page = Paginator(chart.timeline, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(contacts_of(participant), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         action="participant.viewed",
         actor=request.user,

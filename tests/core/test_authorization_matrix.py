@@ -57,6 +57,28 @@ def _consent(org, people):
     return {"participant_id": record.pk, "consent_id": consent.pk}
 
 
+def _note(org, people, **fields):
+    return {"note_id": factories.note(org, people[SP], _participant(org, people), **fields).pk}
+
+
+def _signed(org, people):
+    return _note(org, people, status="signed", signed_at=timezone.now())
+
+
+def _pending(org, people):
+    return _note(org, people, status="signed", signed_at=timezone.now(), cosign_status="pending")
+
+
+def _own_note(org, people):
+    record = factories.participant(org, people[SP], user=people[P].user)
+    return {
+        "note_id": factories.note(
+            org, people[SP], record, status="signed", signed_at=timezone.now()
+        ).pk
+    }
+
+
+EMPTY_STEPS = {"steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"}
 STAFF_WITH_CASELOADS = {SP, SU, AD}
 
 # url name -> (method, who may, kwargs maker(org, people) or None for URLs without an
@@ -110,6 +132,21 @@ MATRIX = {
     "participants:assign": ("GET", {SU, AD}, _on_caseload),
     "participants:consent_new": ("GET", STAFF_WITH_CASELOADS, _on_caseload),
     "participants:consent_revoke": ("POST", STAFF_WITH_CASELOADS, _consent),
+    "notes:contact_new": ("GET", {SP}, _on_caseload),
+    "notes:note": ("GET", STAFF_WITH_CASELOADS, _note),
+    "notes:draft": ("POST", {SP}, _note, lambda org, people: {**EMPTY_STEPS, "check_in": "ok"}),
+    "notes:sign": ("POST", {SP}, _note, lambda org, people: {**EMPTY_STEPS, "check_in": "ok"}),
+    "notes:addendum": (
+        "POST",
+        STAFF_WITH_CASELOADS,
+        _signed,
+        lambda org, people: {"text": "later"},
+    ),
+    "notes:cosign": ("POST", {SU, AD}, _pending),
+    "notes:return": ("POST", {SU, AD}, _pending, lambda org, people: {"comment": "add goals"}),
+    "notes:cosign_queue": ("GET", {SU, AD}, None),
+    "notes:my_notes": ("GET", {P}, None),
+    "notes:my_note": ("GET", {P}, _own_note),
     "audit:export": ("GET", {AU}, None),
 }
 
