@@ -147,7 +147,11 @@ def _settings_page(request, *, preferences=None, recovery=None, status=200):
     preferences = preferences or PreferencesForm(
         initial={"language": request.user.language, "time_zone": request.user.time_zone}
     )
-    context = {"form": preferences, "recovery_form": recovery or CurrentCodeForm()}
+    context = {
+        "form": preferences,
+        "recovery_form": recovery or CurrentCodeForm(),
+        "error_form": recovery if recovery is not None and recovery.errors else None,
+    }
     return render(request, "accounts/settings.html", context, status=status)
 
 

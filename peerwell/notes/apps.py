@@ -7,9 +7,12 @@ class NotesConfig(AppConfig):
     verbose_name = "Contacts and goal notes"
 
     def ready(self) -> None:
-        from peerwell.core import home
+        from django.core.paginator import Paginator
+
+        from peerwell.core import home, policy
         from peerwell.core.roles import Role
         from peerwell.notes import selectors
+        from peerwell.participants import chart
 
         home.register(
             Role.SPECIALIST,
@@ -22,5 +25,16 @@ class NotesConfig(AppConfig):
             lambda request: {
                 "team": selectors.team_dashboard(request.membership),
                 "queue_size": selectors.cosign_queue(request.membership).count(),
+            },
+        )
+        chart.register(
+            "notes/chart_contacts.html",
+            lambda request, participant: {
+                "page": Paginator(selectors.contacts_of(participant), 25).get_page(
+                    request.GET.get("page")
+                ),
+                "can_record": policy.has_permission(
+                    request.membership, policy.Permission.CONTACT_RECORD
+                ),
             },
         )

@@ -59,6 +59,8 @@ def _editor(request, note, *, form=None, steps=None, sign_form=None, status=200)
             "form": form or GoalNoteForm(instance=note),
             "steps": steps or ActionStepFormSet(initial=_steps_initial(note), prefix="steps"),
             "sign_form": sign_form or SignForm(),
+            # The error summary speaks of the form that was refused: the note or the signature.
+            "error_form": sign_form if sign_form is not None and sign_form.errors else None,
         },
         status=status,
     )

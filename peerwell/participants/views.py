@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from peerwell.audit.services import audit_record
 from peerwell.core import policy
 from peerwell.core.policy import Permission
-from peerwell.notes.selectors import contacts_of
 from peerwell.participants import selectors, services
+from peerwell.participants.chart import sections_for
 from peerwell.participants.forms import (
     AssignForm,
     ConsentForm,
@@ -94,7 +94,6 @@ def participant_chart(request, participant_id: int):
     """One page with the person's status, consents, caseload and history, newest first."""
     participant = policy.access_participant(request.membership, participant_id)
     chart = selectors.chart(participant)
-    page = Paginator(contacts_of(participant), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         action="participant.viewed",
         actor=request.user,
@@ -109,7 +108,7 @@ def participant_chart(request, participant_id: int):
         {
             "participant": participant,
             "chart": chart,
-            "page": page,
+            "sections": sections_for(request, participant),
             "status_form": StatusForm(initial={"status": participant.status}),
             "can_edit": policy.has_permission(membership, Permission.PARTICIPANT_EDIT),
             "can_reassign": policy.has_permission(membership, Permission.PARTICIPANT_REASSIGN),

@@ -97,8 +97,27 @@ class CheckedPage:
         return self.check()
 
     def check(self, name: str | None = None):
-        """Run axe on the current page; save a screenshot as docs/screenshots/NAME.png if asked."""
-        self.page.wait_for_load_state("load")
+        """Run axe on the current page; save a screenshot as docs/screenshots/NAME.png if asked.
+
+        Called right after a click, the next document may not have started loading yet: wait
+        a moment for one; when none comes (an htmx update, typing), check this one again.
+        """
+        from playwright.sync_api import Error
+        from playwright.sync_api import TimeoutError as Timeout
+
+        fresh_and_loaded = (
+            "() => !window.__peerwellChecked && document.readyState === 'complete'"
+            " && document.title !== ''"  # not the blank document that stands in mid-navigation
+        )
+        for _attempt in range(20):
+            try:
+                self.page.wait_for_function(fresh_and_loaded, timeout=1500)
+                break
+            except Timeout:
+                # No new document came: check this one again.
+                break
+            except Error:
+                continue  # a navigation replaced the document while waiting: wait again
         results = self._axe.run(self.page)
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
@@ -107,6 +126,8 @@ class CheckedPage:
         ]
         assert not serious, f"accessibility violations on {self.page.url}:\n" + "\n".join(serious)
         assert not self._problems, f"errors while loading {self.page.url}: {self._problems}"
+        # Marking the document also makes Playwright deliver its pending "load" event first.
+        self.page.evaluate("window.__peerwellChecked = true")
         self._unchecked.clear()
         if name and SCREENSHOTS:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)

@@ -63,3 +63,15 @@ def test_a_member_can_switch_between_organizations(client, people, other_org):
     assert client.post("/account/organization/", {"organization": other_org.pk}).status_code == 302
     assert client.get("/home/")["Location"] == "/audit/"
     assert client.get("/organization/").status_code == 403
+
+
+def test_the_error_page_itself_renders_without_a_form(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from peerwell.core.errors import server_error
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = server_error(request)
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
