@@ -11,9 +11,11 @@ from django.core.management.base import CommandError
 
 from peerwell.accounts.models import Membership, Team, User
 from peerwell.audit.selectors import audit_verify
-from peerwell.core import demo_data
 from peerwell.core.models import Organization
 from peerwell.core.roles import Role
+from peerwell.demo import data as demo_data
+from peerwell.notes.models import GoalNote
+from peerwell.participants.models import Participant
 from peerwell.workforce.models import SpecialistProfile
 from tests import factories
 
@@ -30,6 +32,12 @@ def test_seed_demo_is_idempotent_and_covers_every_role(db, capsys):
     roles = set(Membership.objects.in_org(org).values_list("role", flat=True))
     assert roles == set(Role)
     assert SpecialistProfile.objects.in_org(org).exclude(lived_experience=[]).count() == 3
+    assert Participant.objects.in_org(org).filter(user__isnull=False).count() == 6
+    states = {
+        (n.status, n.cosign_status, bool(n.scope_flags)) for n in GoalNote.objects.in_org(org)
+    }
+    assert ("draft", "not_required", True) in states  # a draft the scope guard flagged
+    assert ("signed", "returned", False) in states  # returned by the supervisor
     assert audit_verify()[1] == []
     out = capsys.readouterr().out
     assert "participant@riverbend.example" in out and demo_data.DEMO_PASSWORD in out

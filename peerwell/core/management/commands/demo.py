@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from peerwell.core.management.commands.seed_demo import print_logins
-from peerwell.core.services import demo_seed
+from peerwell.demo import demo_seed
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from peerwell.core import demo_data
-from peerwell.core.services import demo_seed, demo_totp_secret
+from peerwell.demo import data as demo_data
+from peerwell.demo import demo_seed, demo_totp_secret
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
