@@ -1,5 +1,6 @@
 import hashlib
 import json
+from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -107,6 +108,11 @@ class GoalNote(OrgScoped):
 
     def __str__(self) -> str:
         return f"Goal note {self.pk}"
+
+    @property
+    def sign_by(self):
+        """The last day to sign on time, in the viewer's time zone (sign_due_at is its end)."""
+        return timezone.localtime(self.sign_due_at - timedelta(microseconds=1)).date()
 
     @property
     def is_late(self) -> bool:
