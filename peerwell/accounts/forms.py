@@ -142,6 +142,15 @@ class OrganizationSettingsForm(forms.Form):
         max_value=240,
         help_text=_("People are signed out after this many minutes without activity."),
     )
+    note_sign_business_days = forms.IntegerField(
+        label=_("Business days to sign a goal note"),
+        min_value=0,
+        max_value=30,
+        help_text=_("A note not signed this many business days after its contact shows as late."),
+    )
+    no_contact_alert_days = forms.IntegerField(
+        label=_("Days without contact before a participant is flagged"), min_value=1, max_value=365
+    )
 
 
 class TeamForm(forms.Form):

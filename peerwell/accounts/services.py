@@ -323,18 +323,25 @@ def user_update_preferences(*, user: User, language: str, time_zone: str) -> Use
     return user
 
 
-def organization_update_settings(
-    *, actor: Membership, name: str, time_zone: str, idle_timeout_minutes: int
-) -> Organization:
+ORGANIZATION_SETTINGS = (
+    "name",
+    "time_zone",
+    "idle_timeout_minutes",
+    "note_sign_business_days",
+    "no_contact_alert_days",
+)
+
+
+def organization_update_settings(*, actor: Membership, **values) -> Organization:
+    """Change the organization's settings; the audit event names the fields changed."""
     organization = actor.organization
+    unknown = set(values) - set(ORGANIZATION_SETTINGS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     changed = {
-        field: value
-        for field, value in {
-            "name": name,
-            "time_zone": time_zone,
-            "idle_timeout_minutes": idle_timeout_minutes,
-        }.items()
-        if getattr(organization, field) != value
+        field: value for field, value in values.items() if getattr(organization, field) != value
     }
     if not changed:
         return organization

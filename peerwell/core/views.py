@@ -10,6 +10,7 @@ from peerwell.accounts import services as account_services
 from peerwell.accounts.forms import OrganizationSettingsForm
 from peerwell.accounts.middleware import mfa_not_required
 from peerwell.accounts.selectors import teams_for
+from peerwell.accounts.services import ORGANIZATION_SETTINGS
 from peerwell.core import policy
 from peerwell.core.home import sections_for
 from peerwell.core.policy import Permission
@@ -55,11 +56,7 @@ def organization_settings(request):
     organization = request.membership.organization
     form = OrganizationSettingsForm(
         request.POST or None,
-        initial={
-            "name": organization.name,
-            "time_zone": organization.time_zone,
-            "idle_timeout_minutes": organization.idle_timeout_minutes,
-        },
+        initial={field: getattr(organization, field) for field in ORGANIZATION_SETTINGS},
     )
     if request.method == "POST" and form.is_valid():
         try:

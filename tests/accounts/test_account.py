@@ -51,19 +51,39 @@ def test_organization_settings_validate_and_audit(client, people):
     admin = people[Role.ADMIN]
     factories.sign_in(client, admin)
     bad = client.post(
-        "/organization/", {"name": "", "time_zone": "UTC", "idle_timeout_minutes": "1"}
+        "/organization/",
+        {
+            "name": "",
+            "time_zone": "UTC",
+            "idle_timeout_minutes": "1",
+            "note_sign_business_days": "-1",
+            "no_contact_alert_days": "14",
+        },
     )
     assert bad.status_code == 200
-    assert set(bad.context["form"].errors) == {"name", "idle_timeout_minutes"}
+    assert set(bad.context["form"].errors) == {
+        "name",
+        "idle_timeout_minutes",
+        "note_sign_business_days",
+    }
     good = client.post(
         "/organization/",
-        {"name": "Renamed", "time_zone": "America/Denver", "idle_timeout_minutes": "30"},
+        {
+            "name": "Renamed",
+            "time_zone": "America/Denver",
+            "idle_timeout_minutes": "30",
+            "note_sign_business_days": "5",
+            "no_contact_alert_days": "14",
+        },
     )
     assert good.status_code == 302
     admin.organization.refresh_from_db()
     assert admin.organization.idle_timeout_minutes == 30
+    assert admin.organization.note_sign_business_days == 5
     event = AuditEvent.objects.get(action="organization.settings_changed")
-    assert event.detail == {"fields": ["idle_timeout_minutes", "name", "time_zone"]}
+    assert event.detail == {
+        "fields": ["idle_timeout_minutes", "name", "note_sign_business_days", "time_zone"]
+    }
 
 
 def test_a_team_takes_only_this_organizations_supervisor_and_specialists(client, people, outsiders):
