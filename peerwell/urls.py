@@ -6,6 +6,7 @@ urlpatterns = [
     path("audit/", include("peerwell.audit.urls")),
     path("participants/", include("peerwell.participants.urls")),
     path("", include("peerwell.notes.urls")),
+    path("", include("peerwell.workforce.urls")),
 ]
 
 handler400 = "peerwell.core.errors.bad_request"

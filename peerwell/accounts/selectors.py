@@ -27,7 +27,7 @@ def staff_members(organization) -> QuerySet[Membership]:
     return (
         Membership.objects.in_org(organization)
         .exclude(role="participant")
-        .select_related("user")
+        .select_related("user", "specialist_profile")
         .order_by("user__full_name")
     )
 

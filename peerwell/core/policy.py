@@ -122,6 +122,12 @@ def access_invitation(membership: Membership, invitation_id) -> Invitation:
     return _in_org(Invitation.objects.all(), membership, invitation_id)
 
 
+def access_membership(membership: Membership, membership_id) -> Membership:
+    """A member of the same organization, for staff management (admins only)."""
+    require(membership, Permission.STAFF_INVITE)
+    return _in_org(Membership.objects.select_related("user"), membership, membership_id)
+
+
 def access_participant(
     membership: Membership, participant_id, permission: Permission = Permission.PARTICIPANT_VIEW
 ) -> Participant:

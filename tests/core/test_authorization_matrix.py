@@ -132,6 +132,12 @@ MATRIX = {
     "participants:assign": ("GET", {SU, AD}, _on_caseload),
     "participants:consent_new": ("GET", STAFF_WITH_CASELOADS, _on_caseload),
     "participants:consent_revoke": ("POST", STAFF_WITH_CASELOADS, _consent),
+    "workforce:specialist_cosign": (
+        "POST",
+        {AD},
+        lambda org, people: {"membership_id": people[SP].pk},
+        lambda org, people: {"required": "yes"},
+    ),
     "notes:contact_new": ("GET", {SP}, _on_caseload),
     "notes:note": ("GET", STAFF_WITH_CASELOADS, _note),
     "notes:draft": ("POST", {SP}, _note, lambda org, people: {**EMPTY_STEPS, "check_in": "ok"}),

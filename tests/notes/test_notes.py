@@ -223,3 +223,20 @@ def test_keys_rotate_stops_clearly_when_an_old_key_is_missing(settings, draft, p
     settings.PEERWELL_DATA_KEYS = "k2:" + base64.b64encode(b"2" * 32).decode()
     with pytest.raises(CommandError, match="Keep every old key"):
         call_command("keys", "rotate")
+
+
+def test_an_admin_requires_co_signature_for_a_specialist(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    factories.sign_in(client, people[Role.ADMIN])
+    response = client.post(f"/staff/{specialist.pk}/cosign/", {"required": "yes"})
+    assert response.status_code == 302
+    assert SpecialistProfile.objects.get(membership=specialist).notes_need_cosign
+    assert AuditEvent.objects.filter(
+        action="specialist.cosign_changed", detail={"required": True}
+    ).exists()
+    refused = client.post(
+        f"/staff/{people[Role.SUPERVISOR].pk}/cosign/", {"required": "yes"}, follow=True
+    )
+    assert b"Only a peer specialist" in refused.content
+    client.post(f"/staff/{specialist.pk}/cosign/", {"required": "no"})
+    assert not SpecialistProfile.objects.get(membership=specialist).notes_need_cosign

@@ -3,13 +3,35 @@
 Every account here is synthetic. Staff share one password and get an authenticator key
 derived from their email, so the benchmark runner (`python -m bench.run`) can sign in as
 any of them; participants get unusable passwords, since none of them signs in.
+
+Each participant account has a participant record, active, on the caseload of one of the
+100 specialists (an open primary assignment), so each specialist has about N/100. With
+`--contacts M` the organization gets M contacts, each with its goal note: most signed, one
+in 50 a draft of a recent contact (about half of them late, one in five with open scope
+flags). One participant in ten is seen about weekly, ten times as often as the others, as
+in a real caseload. Note text is short synthetic wording, sealed by its field on the way in.
+
+The bench specialist also gets two kinds of drafts for the runner, told apart by the
+contact's place: one to autosave again and again (DRAFT_SAVE_PLACE) and a pool of fresh
+drafts to sign, one per request (SIGN_POOL_PLACE, `--sign-pool`, topped up on each run).
+`bench_handles()` finds them, and the participant whose chart the runner opens.
+
+Running it again adds only what is missing: a larger M adds the difference.
 """
 
+import hashlib
+import itertools
+import random
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peerwell.accounts.models import Membership, Team, User
@@ -21,6 +43,15 @@ from peerwell.core.services import (
     refuse_in_production,
     synthetic_totp_key,
 )
+from peerwell.notes import rules, scope
+from peerwell.notes.models import Contact, ContactKind, GoalNote, NoteStatus
+from peerwell.participants.models import (
+    Assignment,
+    ContactMethod,
+    Participant,
+    ParticipantStatus,
+    ReferralSource,
+)
 from peerwell.workforce.models import LivedExperience, SpecialistProfile
 
 ORGANIZATION = {"name": "Peerwell benchmark", "slug": "bench"}
@@ -30,6 +61,77 @@ BENCH_SPECIALIST_EMAIL = f"bench-specialist@{EMAIL_DOMAIN}"
 SPECIALISTS = 100
 TEAMS = 5  # one supervisor each; the specialists are shared out between them
 BATCH_SIZE = 1000
+
+CONTACT_BATCH = 5000  # contacts (and their notes) written per transaction
+HISTORY_DAYS = 730  # contacts spread over the past two years
+DRAFT_EVERY = 50  # one contact in 50 has a draft note: 2%
+DRAFT_DAYS = 12  # drafts are of contacts of the last 12 days, so about half are late
+FLAGGED_EVERY = 5  # one draft in 5 has open scope flags
+WEEKLY_EVERY = 10  # one participant in 10 is seen about weekly...
+WEEKLY_WEIGHT = 10  # ...ten times as often as the others
+SIGN_POOL = 400
+SIGN_POOL_PLACE = "bench-sign-pool"
+DRAFT_SAVE_PLACE = "bench-draft-save"
+RUNNER_PLACES = (SIGN_POOL_PLACE, DRAFT_SAVE_PLACE)
+
+FIRST_NAMES = (
+    "Alex", "Ana", "Ben", "Carmen", "Dana", "Eli", "Fatima", "Gabe", "Hana", "Isaac",
+    "Jada", "Jorge", "Kim", "Luis", "Maya", "Nate", "Olivia", "Pedro", "Quinn", "Rosa",
+    "Sam", "Tara", "Uma", "Victor", "Wendy", "Xavier", "Yara", "Zoe",
+)  # fmt: skip
+PLACES = (
+    "Community center", "Coffee shop", "Library", "Park", "Peer center", "Their home",
+    "Food bank", "",
+)  # fmt: skip
+KINDS = tuple(kind for kind, _label in ContactKind.choices)
+DURATIONS = (15, 20, 30, 45, 60, 90)
+# Short wording in peer scope; the scope guard finds nothing in it (a test checks).
+CHECK_INS = (
+    "Said the week felt steadier than the last one.",
+    "Talked about getting back into a morning routine.",
+    "Shared that the new job is going well so far.",
+    "Felt tired but glad we met at the library.",
+    "Described a good weekend with their sister.",
+    "Went to two support group meetings since we last talked.",
+    "Worried about the housing paperwork due this month.",
+    "Said they have been getting up on time most days.",
+    "Proud of finishing the bus pass application.",
+    "Quiet at first, then talked about their kids.",
+    "Said money is tight but they paid the phone bill.",
+    "Happy to be back at the community garden.",
+)
+CHALLENGES = (
+    "A hard conversation with their landlord.",
+    "Feeling lonely in the evenings.",
+    "Missed a group meeting and felt bad about it.",
+    "Long waits at the benefits office.",
+    "Stress about a court date next month.",
+    "Arguments at home over chores.",
+    "Not much to do on weekends.",
+    "Transport to appointments is unreliable.",
+)
+COPING_TOOLS = (
+    "Called a friend when things got tense.",
+    "Went for a walk after dinner.",
+    "Used the budgeting sheet we made together.",
+    "Wrote in their journal most nights.",
+    "Listened to music on the way to work.",
+    "Went to an open meeting on Saturday.",
+    "Made a list before the phone call.",
+    "Took a break outside before answering.",
+)
+NEXT_STEPS = (
+    "Meet at the library next week to fill in the form.",
+    "Call the housing office together on Tuesday.",
+    "Try the Thursday evening group.",
+    "Bring the bus schedule to our next meeting.",
+    "Look at two job listings before we talk again.",
+    "Check in by phone on Friday.",
+    "Visit the food bank together next week.",
+    "Write down questions for the caseworker.",
+)
+# Out of peer scope on purpose: the flagged drafts carry it, and the flags it raises.
+FLAGGED_CHECK_IN = "Told them to stop taking their meds before the weekend."
 
 
 def bench_totp_key(email: str) -> str:
@@ -157,10 +259,277 @@ def _create_teams(organization) -> int:
     return len(teams)
 
 
-def bench_data_build(participants: int) -> dict[str, int]:
-    """Create the bench organization and whatever of its people are missing; return counts."""
+def _participant_index(email: str) -> int:
+    """0 for bench-participant-000001@..., 1 for ...-000002, and so on."""
+    return int(email.split("@", 1)[0].rsplit("-", 1)[1]) - 1
+
+
+def _admin(organization) -> Membership:
+    return Membership.objects.in_org(organization).get(user__email=f"bench-admin@{EMAIL_DOMAIN}")
+
+
+def _bench_specialist(organization) -> Membership:
+    return Membership.objects.in_org(organization).get(user__email=BENCH_SPECIALIST_EMAIL)
+
+
+def _create_participants(organization, admin: Membership) -> int:
+    """A participant record, active, for every participant account that has none."""
+    missing = (
+        Membership.objects.in_org(organization)
+        .filter(role=Role.PARTICIPANT, user__participant_record__isnull=True)
+        .values_list("user_id", "user__email", "user__full_name")
+    )
+    methods = [choice for choice, _label in ContactMethod.choices]
+    sources = [choice for choice, _label in ReferralSource.choices]
+    participants = []
+    for user_id, email, full_name in missing:
+        i = _participant_index(email)
+        participants.append(
+            Participant(
+                organization=organization,
+                user_id=user_id,
+                preferred_name=f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {i // len(FIRST_NAMES):04d}",
+                legal_name=full_name,
+                date_of_birth=date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+                language="Spanish" if i % 5 == 0 else "English",
+                phone=f"555{i:07d}",
+                contact_method=methods[i % len(methods)],
+                referral_source=sources[i % len(sources)],
+                hopes="To feel less alone and get back to work.",
+                status=ParticipantStatus.ACTIVE,
+                created_by=admin,
+            )
+        )
+    Participant.objects.bulk_create(participants, batch_size=BATCH_SIZE)
+    return len(participants)
+
+
+def _specialists(organization) -> list[int]:
+    """Membership ids of the specialists, the bench specialist first."""
+    rows = Membership.objects.in_org(organization).filter(role=Role.SPECIALIST)
+    return [
+        pk
+        for pk, _email in sorted(
+            rows.values_list("pk", "user__email"),
+            key=lambda row: (row[1] != BENCH_SPECIALIST_EMAIL, row[1]),
+        )
+    ]
+
+
+def _bench_participants(organization):
+    return Participant.objects.in_org(organization).filter(user__email__endswith=f"@{EMAIL_DOMAIN}")
+
+
+def _create_assignments(organization, admin: Membership, now: datetime) -> int:
+    """An open primary assignment for each participant without one: participant i goes to
+    specialist i mod 100, so the bench specialist has participants 0, 100, 200..."""
+    specialists = _specialists(organization)
+    assigned = set(
+        Assignment.objects.in_org(organization)
+        .filter(is_primary=True, ended_at__isnull=True)
+        .values_list("participant_id", flat=True)
+    )
+    started_at = now - timedelta(days=HISTORY_DAYS + 30)
+    assignments = [
+        Assignment(
+            organization=organization,
+            participant_id=pk,
+            specialist_id=specialists[_participant_index(email) % len(specialists)],
+            is_primary=True,
+            started_at=started_at,
+            assigned_by=admin,
+            reason="Benchmark caseload",
+        )
+        for pk, email in _bench_participants(organization).values_list("pk", "user__email")
+        if pk not in assigned
+    ]
+    Assignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
+    return len(assignments)
+
+
+def _caseloads(organization) -> list[tuple[int, int]]:
+    """(participant id, specialist id) of each bench participant, by participant index."""
+    return list(
+        Assignment.objects.in_org(organization)
+        .filter(
+            is_primary=True,
+            ended_at__isnull=True,
+            participant__user__email__endswith=f"@{EMAIL_DOMAIN}",
+        )
+        .order_by("participant__user__email")
+        .values_list("participant_id", "specialist_id")
+    )
+
+
+def _weekly(index: int) -> bool:
+    # By index within a caseload (participant i is the (i // 100)th of its specialist), so
+    # every specialist has the same share of participants seen weekly.
+    return (index // SPECIALISTS) % WEEKLY_EVERY == 0
+
+
+def _contact_and_note(
+    organization, rng: random.Random, *, participant_id: int, specialist_id: int, at: datetime
+) -> tuple[Contact, GoalNote]:
+    contact = Contact(
+        organization=organization,
+        participant_id=participant_id,
+        specialist_id=specialist_id,
+        kind=rng.choice(KINDS),
+        occurred_at=at,
+        duration_minutes=rng.choice(DURATIONS),
+        place=rng.choice(PLACES),
+    )
+    note = GoalNote(
+        organization=organization,
+        contact=contact,
+        participant_id=participant_id,
+        author_id=specialist_id,
+        mood=rng.randint(3, 9) if rng.random() < 0.9 else None,
+        check_in=rng.choice(CHECK_INS),
+        challenges=rng.choice(CHALLENGES),
+        coping_tools=rng.choice(COPING_TOOLS),
+        next_step=rng.choice(NEXT_STEPS),
+        sign_due_at=rules.sign_due_at(
+            at, organization.note_sign_business_days, organization.time_zone
+        ),
+    )
+    return contact, note
+
+
+def _write(contacts: list[Contact], notes: list[GoalNote]) -> None:
+    with transaction.atomic():
+        # The notes point at their contacts, which have their ids once inserted.
+        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
+        GoalNote.objects.bulk_create(notes, batch_size=BATCH_SIZE)
+
+
+def _create_contacts(organization, target: int, now: datetime, progress: Callable) -> int:
+    """Contacts with their goal notes until the organization has `target` (runner's aside)."""
+    existing = Contact.objects.in_org(organization).exclude(place__in=RUNNER_PLACES).count()
+    if existing >= target:
+        return 0
+    caseloads = _caseloads(organization)
+    if not caseloads:
+        raise CommandError("--contacts needs participants (--participants 1 or more)")
+    weights = itertools.accumulate(
+        WEEKLY_WEIGHT if _weekly(i) else 1 for i in range(len(caseloads))
+    )
+    cum_weights = list(weights)
+    flags = [flag.as_dict() for flag in scope.check(FLAGGED_CHECK_IN)]
+    history = (HISTORY_DAYS - 2) * 86400
+    started = time.perf_counter()
+    for start in range(existing, target, CONTACT_BATCH):
+        stop = min(start + CONTACT_BATCH, target)
+        # Seeded by position: the same numbers give the same data on every machine.
+        rng = random.Random(start)
+        picks = rng.choices(range(len(caseloads)), cum_weights=cum_weights, k=stop - start)
+        contacts, notes = [], []
+        for n, pick in enumerate(picks, start=start):
+            participant_id, specialist_id = caseloads[pick]
+            draft = n % DRAFT_EVERY == DRAFT_EVERY - 1
+            if draft:
+                ago = rng.uniform(3600, DRAFT_DAYS * 86400)
+            else:
+                ago = 2 * 86400 + rng.uniform(0, history)
+            at = (now - timedelta(seconds=ago)).replace(second=0, microsecond=0)
+            contact, note = _contact_and_note(
+                organization, rng, participant_id=participant_id, specialist_id=specialist_id, at=at
+            )
+            if draft:
+                if (n // DRAFT_EVERY) % FLAGGED_EVERY == 0:
+                    note.check_in = FLAGGED_CHECK_IN
+                    note.scope_flags = flags
+            else:
+                note.status = NoteStatus.SIGNED
+                note.signed_at = min(at + timedelta(hours=rng.uniform(1, 48)), now)
+                note.content_hash = hashlib.sha256(f"bench-note-{n}".encode()).hexdigest()
+                if rng.random() < 0.8:
+                    note.next_contact_on = at.date() + timedelta(days=rng.choice((7, 14)))
+            contacts.append(contact)
+            notes.append(note)
+        _write(contacts, notes)
+        elapsed = time.perf_counter() - started
+        progress(f"contacts {stop}/{target} ({elapsed:.0f}s)")
+    return target - existing
+
+
+def _runner_drafts(organization, specialist: Membership, place: str) -> Q:
+    return Q(
+        organization=organization, author=specialist, status=NoteStatus.DRAFT, contact__place=place
+    )
+
+
+def _create_runner_drafts(organization, wanted: dict[str, int], now: datetime) -> int:
+    """Top up the bench specialist's drafts that the runner saves and signs.
+
+    They belong to the participant of the bench caseload seen least (the last one not seen
+    weekly), so the chart the runner opens (the busiest one) does not show them.
+    """
+    specialist = _bench_specialist(organization)
+    caseload = [
+        (i, pk) for i, (pk, sid) in enumerate(_caseloads(organization)) if sid == specialist.pk
+    ]
+    if not caseload:
+        return 0
+    quiet = [pk for i, pk in caseload if not _weekly(i)]
+    participant_id = (quiet or [pk for _i, pk in caseload])[-1]
+    rng = random.Random(0)
+    contacts, notes = [], []
+    for place, count in wanted.items():
+        have = GoalNote.objects.filter(_runner_drafts(organization, specialist, place)).count()
+        for n in range(count - have):
+            at = (now - timedelta(minutes=30 + n)).replace(second=0, microsecond=0)
+            contact, note = _contact_and_note(
+                organization, rng, participant_id=participant_id, specialist_id=specialist.pk, at=at
+            )
+            contact.place = place
+            contacts.append(contact)
+            notes.append(note)
+    _write(contacts, notes)
+    return len(contacts)
+
+
+@dataclass(frozen=True)
+class BenchHandles:
+    """What the runner needs: the chart to open, the draft to save, the drafts to sign."""
+
+    chart_participant: int | None
+    draft_note: int | None
+    sign_pool: list[int]
+
+
+def bench_handles() -> BenchHandles:
+    organization = Organization.objects.get(slug=ORGANIZATION["slug"])
+    specialist = _bench_specialist(organization)
+    busiest = (
+        Participant.objects.in_org(organization)
+        .filter(assignments__specialist=specialist, assignments__ended_at__isnull=True)
+        .annotate(n=Count("contacts", filter=~Q(contacts__place__in=RUNNER_PLACES)))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    drafts = GoalNote.objects.order_by("pk").values_list("pk", flat=True)
+    return BenchHandles(
+        chart_participant=busiest,
+        draft_note=drafts.filter(
+            _runner_drafts(organization, specialist, DRAFT_SAVE_PLACE)
+        ).first(),
+        sign_pool=list(drafts.filter(_runner_drafts(organization, specialist, SIGN_POOL_PLACE))),
+    )
+
+
+def bench_data_build(
+    participants: int,
+    contacts: int = 0,
+    sign_pool: int = SIGN_POOL,
+    progress: Callable[[str], None] = lambda message: None,
+) -> dict[str, int]:
+    """Create the bench organization and whatever of its people, caseloads, contacts and
+    notes are missing; return how many of each were created."""
     refuse_in_production("Loading benchmark data")
     people = _people(participants)
+    now = timezone.now()
     with transaction.atomic():
         organization = Organization.objects.filter(slug=ORGANIZATION["slug"]).first()
         if organization is None:
@@ -171,14 +540,22 @@ def bench_data_build(participants: int) -> dict[str, int]:
         created["specialist_profiles"] = _create_profiles(organization)
         created["authenticators"] = _create_devices(people, user_ids)
         created["teams"] = _create_teams(organization)
-        if any(created.values()):
-            # Bulk inserts skip the per-row audit events; one event says what was loaded.
-            audit_record(
-                action="bench.data_loaded",
-                organization=organization,
-                obj=organization,
-                detail=created,
-            )
+        admin = _admin(organization)
+        created["participants"] = _create_participants(organization, admin)
+        created["assignments"] = _create_assignments(organization, admin, now)
+    progress(f"people ready: {', '.join(f'{n} {name}' for name, n in created.items())}")
+    created["contacts"] = _create_contacts(organization, contacts, now, progress)
+    created["runner_drafts"] = _create_runner_drafts(
+        organization, {DRAFT_SAVE_PLACE: 1, SIGN_POOL_PLACE: sign_pool}, now
+    )
+    if any(created.values()):
+        # Bulk inserts skip the per-row audit events; one event says what was loaded.
+        audit_record(
+            action="bench.data_loaded",
+            organization=organization,
+            obj=organization,
+            detail=created,
+        )
     return created
 
 
@@ -187,12 +564,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--participants", type=int, default=2000)
+        parser.add_argument(
+            "--contacts", type=int, default=0, help="contacts, each with its goal note"
+        )
+        parser.add_argument(
+            "--sign-pool",
+            type=int,
+            default=SIGN_POOL,
+            help="fresh drafts of the bench specialist kept for the runner to sign",
+        )
 
-    def handle(self, *args, participants, **options):
-        if participants < 0:
-            raise CommandError("--participants must be 0 or more")
+    def handle(self, *args, participants, contacts, sign_pool, **options):
+        if min(participants, contacts, sign_pool) < 0:
+            raise CommandError("--participants, --contacts and --sign-pool must be 0 or more")
         started = time.perf_counter()
-        created = bench_data_build(participants)
+
+        def progress(message: str) -> None:
+            self.stdout.write(message)
+            self.stdout.flush()
+
+        created = bench_data_build(participants, contacts, sign_pool, progress)
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(
             self.style.SUCCESS(
