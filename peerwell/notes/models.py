@@ -104,6 +104,9 @@ class GoalNote(OrgScoped):
         indexes = [
             models.Index(fields=["author", "status", "sign_due_at"], name="note_author_status"),
             models.Index(fields=["organization", "cosign_status"], name="note_cosign"),
+            # The dashboard's lists: their cost follows the caseload, not the author's history.
+            models.Index(fields=["author", "next_contact_on"], name="note_author_next_contact"),
+            models.Index(fields=["author", "cosign_status"], name="note_author_cosign"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from peerwell.accounts.models import Membership
@@ -18,17 +19,37 @@ def contacts_of(participant: Participant) -> QuerySet[Contact]:
     )
 
 
+LIST_LIMIT = 25  # rows per dashboard list; the counts say how many there are in all
+
+
 def _no_contact_since(specialists, days: int) -> QuerySet[Assignment]:
-    """Open assignments of active participants whose last contact is older than `days`."""
+    """Open assignments of active participants whose last contact is older than `days`.
+
+    The last contact comes from a subquery on the (participant, -occurred_at) index: one
+    row per participant, however many contacts they have.
+    """
     cutoff = timezone.now() - timedelta(days=days)
+    last = (
+        Contact.objects.filter(participant=OuterRef("participant_id"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
     return (
         Assignment.objects.filter(
             specialist__in=specialists,
             ended_at__isnull=True,
             participant__status=ParticipantStatus.ACTIVE,
         )
-        .annotate(last_contact=Max("participant__contacts__occurred_at"))
+        .annotate(last_contact=Subquery(last))
         .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True))
+    )
+
+
+def _draft_counts(notes: QuerySet[GoalNote]) -> dict[str, int]:
+    return notes.filter(status=NoteStatus.DRAFT).aggregate(
+        drafts=Count("pk"),
+        late=Count("pk", filter=Q(sign_due_at__lt=timezone.now())),
+        flagged=Count("pk", filter=~Q(scope_flags=[])),
     )
 
 
@@ -36,26 +57,20 @@ def _no_contact_since(specialists, days: int) -> QuerySet[Assignment]:
 class Dashboard:
     planned: list[GoalNote]
     quiet: list[Assignment]
-    drafts: list[GoalNote]
+    quiet_count: int
+    drafts: list[GoalNote]  # the first LIST_LIMIT, soonest due first: late ones lead
+    counts: dict[str, int]  # drafts, late, flagged
     returned: list[GoalNote]
     quiet_days: int
 
-    @property
-    def late(self) -> list[GoalNote]:
-        return [note for note in self.drafts if note.is_late]
-
-    @property
-    def flagged(self) -> list[GoalNote]:
-        return [note for note in self.drafts if note.scope_flags]
-
 
 def specialist_dashboard(membership: Membership) -> Dashboard:
-    """What a specialist needs today; every query is bounded by their own caseload."""
+    """What a specialist needs today; every query is bounded by their caseload, not history."""
     today = timezone.localdate()
     days = membership.organization.no_contact_alert_days
-    notes = GoalNote.objects.filter(author=membership).select_related("participant", "contact")
+    notes = GoalNote.objects.filter(author=membership)
     # Only the light columns: a dashboard decrypts no note text.
-    light = notes.only(
+    light = notes.select_related("participant", "contact").only(
         "pk",
         "status",
         "sign_due_at",
@@ -66,19 +81,24 @@ def specialist_dashboard(membership: Membership) -> Dashboard:
         "contact__occurred_at",
         "contact__kind",
     )
+    quiet = _no_contact_since([membership], days)
     return Dashboard(
         planned=list(
             light.filter(next_contact_on__in=[today, today + timedelta(days=1)]).order_by(
                 "next_contact_on", "participant__preferred_name"
-            )
+            )[:LIST_LIMIT]
         ),
         quiet=list(
-            _no_contact_since([membership], days)
-            .select_related("participant")
-            .order_by("last_contact", "participant__preferred_name")
+            quiet.select_related("participant")
+            .only("participant_id", "participant__preferred_name")
+            .order_by("last_contact", "participant__preferred_name")[:LIST_LIMIT]
         ),
-        drafts=list(light.filter(status=NoteStatus.DRAFT).order_by("sign_due_at")),
-        returned=list(light.filter(cosign_status=CosignStatus.RETURNED).order_by("-returned_at")),
+        quiet_count=quiet.count(),
+        drafts=list(light.filter(status=NoteStatus.DRAFT).order_by("sign_due_at")[:LIST_LIMIT]),
+        counts=_draft_counts(notes),
+        returned=list(
+            light.filter(cosign_status=CosignStatus.RETURNED).order_by("-returned_at")[:LIST_LIMIT]
+        ),
         quiet_days=days,
     )
 
@@ -113,11 +133,11 @@ def team_dashboard(supervisor: Membership) -> list[SpecialistSummary]:
             returned=Count("pk", filter=Q(cosign_status=CosignStatus.RETURNED)),
         )
     }
-    quiet = dict(
-        _no_contact_since(team, supervisor.organization.no_contact_alert_days)
-        .values("specialist")
-        .annotate(n=Count("pk"))
-        .values_list("specialist", "n")
+    # Counted here, not with GROUP BY: grouping would also group by the subquery's value.
+    quiet = Counter(
+        _no_contact_since(team, supervisor.organization.no_contact_alert_days).values_list(
+            "specialist_id", flat=True
+        )
     )
     return [
         SpecialistSummary(
@@ -126,7 +146,7 @@ def team_dashboard(supervisor: Membership) -> list[SpecialistSummary]:
             late=counts.get(member.pk, {}).get("late", 0),
             flagged=counts.get(member.pk, {}).get("flagged", 0),
             returned=counts.get(member.pk, {}).get("returned", 0),
-            quiet=quiet.get(member.pk, 0),
+            quiet=quiet[member.pk],
         )
         for member in team
     ]

@@ -95,12 +95,12 @@ def test_the_dashboard_shows_what_needs_doing_in_fixed_queries(
     quiet = factories.participant(org, specialist, preferred_name="Quiet Quinn", status="active")
     factories.sign_in(client, specialist)
     client.get("/home/")
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(11) as few:
         page = client.get("/home/")
     dashboard = page.context["sections"][0][1]["dashboard"]
-    assert {n.pk for n in dashboard.late} == {late.pk}
-    assert {n.pk for n in dashboard.flagged} == {flagged.pk}
-    assert [a.participant for a in dashboard.quiet] == [quiet]
+    assert dashboard.counts == {"drafts": 2, "late": 1, "flagged": 1}
+    assert [n.pk for n in dashboard.drafts] == [late.pk, flagged.pk]  # soonest due first
+    assert [a.participant for a in dashboard.quiet] == [quiet] and dashboard.quiet_count == 1
     for _ in range(10):
         factories.note(org, specialist)
         factories.participant(org, specialist, status="active")
@@ -128,3 +128,16 @@ def test_participants_read_only_their_own_signed_notes(client, org, people):
     assert client.get(f"/my/notes/{draft.pk}/").status_code == 404
     assert client.get(f"/my/notes/{someone_else.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="note.viewed", detail={"open_notes": True}).exists()
+
+
+def test_the_team_dashboard_counts_quiet_participants_per_specialist(org, people):
+    from peerwell.notes.selectors import team_dashboard
+
+    specialist, supervisor = people[Role.SPECIALIST], people[Role.SUPERVISOR]
+    factories.team(supervisor, specialist)
+    for _ in range(3):
+        factories.participant(org, specialist, status="active")
+    seen = factories.participant(org, specialist, status="active")
+    factories.note(org, specialist, seen)  # a contact an hour ago: not quiet
+    (row,) = team_dashboard(supervisor)
+    assert (row.specialist, row.quiet, row.drafts) == (specialist, 3, 1)
