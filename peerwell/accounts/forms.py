@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import Membership, User
 from peerwell.core.roles import STAFF_ROLES, Role
+from peerwell.core.widgets import LongSelect
 
 TIME_ZONE_CHOICES = [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
 
@@ -86,6 +87,7 @@ class PreferencesForm(forms.Form):
         label=_("Time zone"),
         choices=[("", _("Use my organization's time zone")), *TIME_ZONE_CHOICES],
         required=False,
+        widget=LongSelect,
     )
 
 
@@ -135,7 +137,9 @@ class InvitationAcceptForm(forms.Form):
 
 class OrganizationSettingsForm(forms.Form):
     name = forms.CharField(label=_("Organization name"), max_length=200)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
+    )
     idle_timeout_minutes = forms.IntegerField(
         label=_("Idle timeout (minutes)"),
         min_value=2,
