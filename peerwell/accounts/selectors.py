@@ -15,8 +15,15 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
-def primary_membership(user: User) -> Membership | None:
-    return memberships_of(user).first()
+def event_organization(user: User | None, chosen_id: int | None = None):
+    """The organization an account-level event (sign-in, second factor) is filed under: the
+    one chosen in the session when the person belongs to it, else their first."""
+    if user is None:
+        return None
+    memberships = list(memberships_of(user))
+    membership = next((m for m in memberships if m.organization_id == chosen_id), None)
+    membership = membership or (memberships[0] if memberships else None)
+    return membership.organization if membership else None
 
 
 def user_has_confirmed_totp(user: User) -> bool:

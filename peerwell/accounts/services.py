@@ -25,8 +25,8 @@ from peerwell.accounts.models import (
 )
 from peerwell.accounts.selectors import (
     confirmed_totp_device,
+    event_organization,
     mfa_wait_seconds,
-    primary_membership,
     user_has_confirmed_totp,
 )
 from peerwell.audit.services import audit_record
@@ -209,7 +209,7 @@ def mfa_totp_confirm(
     """
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError(_("Start the set-up again."))
-    organization = organization or _org_of(user)
+    organization = organization or event_organization(user)
     replacing = user_has_confirmed_totp(user)
     if replacing:
         _require_current_code(user, current_token, field="current_token", organization=organization)
@@ -253,7 +253,7 @@ def mfa_verify(*, user: User, token: str, organization=None):
     Returns the device that matched; raises ValidationError({"token": ...}) otherwise.
     Misses make the next try wait (django-otp doubles the delay each time).
     """
-    organization = organization or _org_of(user)
+    organization = organization or event_organization(user)
     authenticator = confirmed_totp_device(user)
     wait = mfa_wait_seconds(authenticator)
     if wait:
@@ -294,7 +294,7 @@ def too_many_tries_message(seconds: int) -> str:
 
 def mfa_recovery_codes_regenerate(*, user: User, token: str, organization=None) -> list[str]:
     """New recovery codes, replacing all old ones; needs a current code, and tells the owner."""
-    organization = organization or _org_of(user)
+    organization = organization or event_organization(user)
     _require_current_code(user, token, field="token", organization=organization)
     with transaction.atomic():
         codes = _new_recovery_codes(user)
@@ -312,7 +312,7 @@ def user_sign_out_everywhere(*, user: User, organization=None) -> None:
         audit_record(
             action="session.signed_out_everywhere",
             actor=user,
-            organization=organization or _org_of(user),
+            organization=organization or event_organization(user),
         )
 
 
@@ -397,13 +397,15 @@ def password_reset_requested(*, email: str) -> None:
         action="password.reset_requested",
         object_type="accounts.user" if user else "",
         object_id=user.pk if user else "",
-        organization=_org_of(user) if user else None,
+        organization=event_organization(user),
         detail={} if user else failed_login_detail(email),
     )
 
 
 def password_reset_completed(*, user: User) -> None:
-    audit_record(action="password.reset_completed", actor=user, organization=_org_of(user))
+    audit_record(
+        action="password.reset_completed", actor=user, organization=event_organization(user)
+    )
 
 
 def failed_login_detail(email: str | None) -> dict:
@@ -418,9 +420,3 @@ def failed_login_detail(email: str | None) -> dict:
         "peerwell.audit.failed_login_email", email.strip().lower(), algorithm="sha256"
     )
     return {"email_hmac": digest.hexdigest()}
-
-
-def _org_of(user: User):
-    """The organization an account-level event is filed under when no request names one."""
-    membership = primary_membership(user)
-    return membership.organization if membership else None

@@ -6,18 +6,14 @@ from django.dispatch import receiver
 
 from peerwell.accounts.middleware import SESSION_ORG_KEY
 from peerwell.accounts.models import User
-from peerwell.accounts.selectors import memberships_of
+from peerwell.accounts.selectors import event_organization
 from peerwell.accounts.services import failed_login_detail
 from peerwell.audit.services import audit_record
 
 
 def _org_id(user: User | None, request=None):
-    """The organization the person works in this session, else their first one."""
     chosen = request.session.get(SESSION_ORG_KEY) if request is not None else None
-    memberships = list(memberships_of(user)) if user else []
-    membership = next((m for m in memberships if m.organization_id == chosen), None)
-    membership = membership or (memberships[0] if memberships else None)
-    return membership.organization_id if membership else None
+    return event_organization(user, chosen)
 
 
 @receiver(user_logged_in)

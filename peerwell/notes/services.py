@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -248,7 +248,3 @@ def note_return(*, actor: Membership, note: GoalNote, comment: str) -> GoalNote:
         locked.save(update_fields=["cosign_status", "return_comment", "returned_at", "updated_at"])
         _audit("note.returned", actor=actor, note=locked)
     return locked
-
-
-def next_contact_default(note: GoalNote) -> date | None:
-    return note.next_contact_on

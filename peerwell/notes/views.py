@@ -184,6 +184,12 @@ def addendum_add(request, note_id: int):
     return redirect("notes:note", note_id=note.pk)
 
 
+def _refused(request, note, error):
+    """Back to the note, saying why the supervisor's action was not taken."""
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("notes:note", note_id=note.pk)
+
+
 @policy.permission_required(Permission.NOTE_COSIGN)
 def cosign_queue(request):
     page = Paginator(selectors.cosign_queue(request.membership), 25).get_page(
@@ -205,8 +211,7 @@ def note_cosign(request, note_id: int):
     try:
         services.note_cosign(actor=request.membership, note=note)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        return redirect("notes:note", note_id=note.pk)
+        return _refused(request, note, error)
     messages.success(request, _("Note co-signed."))
     return redirect("notes:cosign_queue")
 
@@ -223,8 +228,7 @@ def note_return(request, note_id: int):
             actor=request.membership, note=note, comment=form.cleaned_data["comment"]
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        return redirect("notes:note", note_id=note.pk)
+        return _refused(request, note, error)
     messages.success(request, _("Note returned to its author."))
     return redirect("notes:cosign_queue")
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
 from peerwell.participants.models import Consent, Participant, ParticipantStatus
+from peerwell.participants.services import RECORD_FIELDS
 from peerwell.workforce.models import LivedExperience
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,23 +20,7 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "preferred_name",
-            "legal_name",
-            "pronouns",
-            "date_of_birth",
-            "language",
-            "phone",
-            "email",
-            "contact_method",
-            "ok_to_leave_message",
-            "referral_source",
-            "referral_detail",
-            "hopes",
-            "shared_experiences",
-            "recovery_pathway",
-            "peer_language",
-        ]
+        fields = RECORD_FIELDS
         widgets = {
             "date_of_birth": DATE,
             "hopes": forms.Textarea(attrs={"rows": 3}),

@@ -77,12 +77,6 @@ def consents_of(participant: Participant) -> QuerySet[Consent]:
     return participant.consents.select_related("recorded_by__user", "revoked_by__user")
 
 
-def has_consent(participant: Participant, kind: str, on: date | None = None) -> bool:
-    return any(
-        c.in_effect(on) for c in participant.consents.filter(kind=kind, revoked_at__isnull=True)
-    )
-
-
 def sharing_allowed(participant: Participant, *, recipient: str, on: date | None = None) -> bool:
     """May this participant's information go to this recipient today?
 
