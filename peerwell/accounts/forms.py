@@ -10,6 +10,8 @@ from django.contrib.auth.password_validation import (
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import Membership, User
+from peerwell.core.business_days import validate_holiday_calendar
+from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
 from peerwell.core.widgets import LongSelect
 
@@ -152,9 +154,15 @@ class OrganizationSettingsForm(forms.Form):
         max_value=30,
         help_text=_("A note not signed this many business days after its contact shows as late."),
     )
+    holiday_calendar = Organization._meta.get_field("holiday_calendar").formfield(
+        label=_("Public holidays"), validators=[validate_holiday_calendar]
+    )
     no_contact_alert_days = forms.IntegerField(
         label=_("Days without contact before a participant is flagged"), min_value=1, max_value=365
     )
+
+    def clean_holiday_calendar(self) -> str:
+        return self.cleaned_data["holiday_calendar"].strip().upper()
 
 
 class TeamForm(forms.Form):

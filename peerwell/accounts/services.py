@@ -328,6 +328,7 @@ ORGANIZATION_SETTINGS = (
     "time_zone",
     "idle_timeout_minutes",
     "note_sign_business_days",
+    "holiday_calendar",
     "no_contact_alert_days",
 )
 

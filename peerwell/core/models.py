@@ -2,6 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peerwell.core.business_days import validate_holiday_calendar
+
 
 class Organization(models.Model):
     """The tenant: a peer support program. No data of one is ever shown to another."""
@@ -20,6 +22,17 @@ class Organization(models.Model):
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(30)],
         help_text=_("A goal note not signed this many business days after its contact is late."),
+    )
+    holiday_calendar = models.CharField(
+        _("public holidays"),
+        max_length=12,
+        blank=True,
+        default="US",
+        validators=[validate_holiday_calendar],
+        help_text=_(
+            "Country code, optionally with a state or province (US, US-NY, CA-ON), whose "
+            "public holidays are not business days. Leave empty to count weekends only."
+        ),
     )
     no_contact_alert_days = models.PositiveSmallIntegerField(
         _("days without contact before a participant is flagged"),

@@ -77,7 +77,10 @@ def contact_record(
             participant=participant,
             author=actor,
             sign_due_at=rules.sign_due_at(
-                occurred_at, organization.note_sign_business_days, organization.time_zone
+                occurred_at,
+                organization.note_sign_business_days,
+                organization.time_zone,
+                organization.holiday_calendar,
             ),
         )
         audit_record(

@@ -57,6 +57,7 @@ def test_organization_settings_validate_and_audit(client, people):
             "time_zone": "UTC",
             "idle_timeout_minutes": "1",
             "note_sign_business_days": "-1",
+            "holiday_calendar": "XX-YY",
             "no_contact_alert_days": "14",
         },
     )
@@ -65,6 +66,7 @@ def test_organization_settings_validate_and_audit(client, people):
         "name",
         "idle_timeout_minutes",
         "note_sign_business_days",
+        "holiday_calendar",
     }
     good = client.post(
         "/organization/",
@@ -73,6 +75,7 @@ def test_organization_settings_validate_and_audit(client, people):
             "time_zone": "America/Denver",
             "idle_timeout_minutes": "30",
             "note_sign_business_days": "5",
+            "holiday_calendar": "us-ny",
             "no_contact_alert_days": "14",
         },
     )
@@ -80,9 +83,16 @@ def test_organization_settings_validate_and_audit(client, people):
     admin.organization.refresh_from_db()
     assert admin.organization.idle_timeout_minutes == 30
     assert admin.organization.note_sign_business_days == 5
+    assert admin.organization.holiday_calendar == "US-NY"
     event = AuditEvent.objects.get(action="organization.settings_changed")
     assert event.detail == {
-        "fields": ["idle_timeout_minutes", "name", "note_sign_business_days", "time_zone"]
+        "fields": [
+            "holiday_calendar",
+            "idle_timeout_minutes",
+            "name",
+            "note_sign_business_days",
+            "time_zone",
+        ]
     }
 
 

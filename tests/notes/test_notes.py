@@ -33,6 +33,15 @@ def test_business_days(start, days, due):
     assert rules.add_business_days(start, days) == due
 
 
+def test_public_holidays_of_the_calendar_are_not_business_days():
+    # Thanksgiving, Thursday 26 Nov 2026: Monday's contact is due on Friday, not Thursday.
+    contact = datetime(2026, 11, 23, 18, 0, tzinfo=ZoneInfo("UTC"))
+    due = rules.sign_due_at(contact, 3, "America/New_York", "US-NY")
+    assert due == datetime(2026, 11, 28, 0, 0, tzinfo=ZoneInfo("America/New_York"))
+    weekends_only = rules.sign_due_at(contact, 3, "America/New_York", "")
+    assert weekends_only == datetime(2026, 11, 27, 0, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
 def test_the_deadline_is_the_end_of_the_local_day_across_a_clock_change():
     # Friday 30 Oct 2026, 23:30 in Los Angeles is already Saturday in UTC; daylight time ends
     # on Sunday 1 Nov. Three business days later is Wednesday 4 Nov, due at its local midnight.
@@ -57,7 +66,7 @@ def draft(org, people):
 def test_recording_a_contact_opens_a_draft_due_in_business_days(draft, org):
     assert draft.status == NoteStatus.DRAFT
     expected = rules.sign_due_at(
-        draft.contact.occurred_at, org.note_sign_business_days, org.time_zone
+        draft.contact.occurred_at, org.note_sign_business_days, org.time_zone, org.holiday_calendar
     )
     assert draft.sign_due_at == expected
     assert AuditEvent.objects.filter(

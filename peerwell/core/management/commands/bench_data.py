@@ -390,7 +390,10 @@ def _contact_and_note(
         coping_tools=rng.choice(COPING_TOOLS),
         next_step=rng.choice(NEXT_STEPS),
         sign_due_at=rules.sign_due_at(
-            at, organization.note_sign_business_days, organization.time_zone
+            at,
+            organization.note_sign_business_days,
+            organization.time_zone,
+            organization.holiday_calendar,
         ),
     )
     return contact, note
