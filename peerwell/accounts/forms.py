@@ -7,11 +7,11 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import Membership, User
-from peerwell.core.business_days import validate_holiday_calendar
-from peerwell.core.models import Organization
+from peerwell.core.models import Organization, parse_reminder_hours
 from peerwell.core.roles import STAFF_ROLES, Role
 from peerwell.core.widgets import LongSelect
 
@@ -137,6 +137,13 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
+def _organization_field(name: str) -> forms.Field:
+    """The form field of an Organization setting, with the model field's label, limits and
+    validators (model validators are not carried over by formfield() on their own)."""
+    field = Organization._meta.get_field(name)
+    return field.formfield(label=capfirst(field.verbose_name), validators=field.validators)
+
+
 class OrganizationSettingsForm(forms.Form):
     name = forms.CharField(label=_("Organization name"), max_length=200)
     time_zone = forms.ChoiceField(
@@ -154,12 +161,22 @@ class OrganizationSettingsForm(forms.Form):
         max_value=30,
         help_text=_("A note not signed this many business days after its contact shows as late."),
     )
-    holiday_calendar = Organization._meta.get_field("holiday_calendar").formfield(
-        label=_("Public holidays"), validators=[validate_holiday_calendar]
-    )
+    holiday_calendar = _organization_field("holiday_calendar")
     no_contact_alert_days = forms.IntegerField(
         label=_("Days without contact before a participant is flagged"), min_value=1, max_value=365
     )
+
+    session_minutes = _organization_field("session_minutes")
+    buffer_minutes = _organization_field("buffer_minutes")
+    booking_notice_hours = _organization_field("booking_notice_hours")
+    booking_horizon_days = _organization_field("booking_horizon_days")
+    cancellation_window_hours = _organization_field("cancellation_window_hours")
+    reminder_hours = _organization_field("reminder_hours")
+
+    def clean_reminder_hours(self) -> str:
+        return ",".join(
+            str(hour) for hour in parse_reminder_hours(self.cleaned_data["reminder_hours"])
+        )
 
     def clean_holiday_calendar(self) -> str:
         return self.cleaned_data["holiday_calendar"].strip().upper()

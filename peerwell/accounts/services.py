@@ -330,6 +330,12 @@ ORGANIZATION_SETTINGS = (
     "note_sign_business_days",
     "holiday_calendar",
     "no_contact_alert_days",
+    "session_minutes",
+    "buffer_minutes",
+    "booking_notice_hours",
+    "booking_horizon_days",
+    "cancellation_window_hours",
+    "reminder_hours",
 )
 
 

@@ -1,8 +1,26 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.core.business_days import validate_holiday_calendar
+
+
+def parse_reminder_hours(text: str) -> list[int]:
+    """ "24, 1" -> [24, 1]; raises ValueError on anything but whole hours from 1 to 336."""
+    hours = sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True)
+    if any(not 1 <= hour <= 336 for hour in hours):
+        raise ValueError(text)
+    return hours
+
+
+def validate_reminder_hours(text: str) -> None:
+    try:
+        parse_reminder_hours(text)
+    except ValueError:
+        raise ValidationError(
+            _("Give whole hours from 1 to 336, separated by commas, for example 24,1.")
+        ) from None
 
 
 class Organization(models.Model):
@@ -39,6 +57,39 @@ class Organization(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        default=50,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer between sessions (minutes)"),
+        default=10,
+        validators=[MaxValueValidator(120)],
+    )
+    booking_notice_hours = models.PositiveSmallIntegerField(
+        _("book at least this many hours ahead"),
+        default=2,
+        validators=[MaxValueValidator(168)],
+    )
+    booking_horizon_days = models.PositiveSmallIntegerField(
+        _("book at most this many days ahead"),
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
+    cancellation_window_hours = models.PositiveSmallIntegerField(
+        _("participants may cancel or reschedule until this many hours before"),
+        default=24,
+        validators=[MaxValueValidator(168)],
+    )
+    reminder_hours = models.CharField(
+        _("reminders (hours before a session)"),
+        max_length=40,
+        default="24,1",
+        blank=True,
+        validators=[validate_reminder_hours],
+        help_text=_("Comma-separated, for example 24,1. Leave empty to send no reminders."),
+    )
     is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -47,6 +98,10 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def reminder_offsets(self) -> list[int]:
+        """Hours before a session at which reminders go out, largest first."""
+        return parse_reminder_hours(self.reminder_hours)
 
 
 class OrgScopedQuerySet(models.QuerySet):

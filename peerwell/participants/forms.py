@@ -4,20 +4,46 @@ from django.utils.translation import gettext_lazy as _
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
 from peerwell.participants.models import Consent, Participant, ParticipantStatus
-from peerwell.participants.services import RECORD_FIELDS
-from peerwell.workforce.models import LivedExperience
+from peerwell.participants.services import PREFERENCE_FIELDS, RECORD_FIELDS
+from peerwell.workforce.models import LivedExperience, Modality, SupportArea, TimeOfDay
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ParticipantForm(forms.ModelForm):
-    shared_experiences = forms.MultipleChoiceField(
-        label=_("Shared experiences that matter in a peer"),
-        choices=LivedExperience.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+def _choose_any(label, choices) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
+
+class PeerPreferencesForm(forms.ModelForm):
+    """What the participant looks for in a peer; every question may be skipped."""
+
+    support_wanted = _choose_any(_("What would you like support with?"), SupportArea.choices)
+    shared_experiences = _choose_any(
+        _("Shared experiences that matter to you in a peer"), LivedExperience.choices
+    )
+    modalities = _choose_any(_("How would you like to meet?"), Modality.choices)
+    preferred_times = _choose_any(_("What times of day suit you?"), TimeOfDay.choices)
+
+    class Meta:
+        model = Participant
+        fields = PREFERENCE_FIELDS
+        labels = {
+            "recovery_pathway": _("Your recovery pathway"),
+            "peer_language": _("A language you would like to speak with your peer"),
+            "peer_gender": _("Gender of your peer"),
+            "peer_age_range": _("Age of your peer"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("recovery_pathway", "peer_gender", "peer_age_range"):
+            choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+            self.fields[name].choices = [("", _("No preference")), *choices]
+
+
+class ParticipantForm(PeerPreferencesForm):
     class Meta:
         model = Participant
         fields = RECORD_FIELDS

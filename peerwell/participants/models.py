@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import Membership, User
 from peerwell.core.models import OrgScoped
+from peerwell.workforce.models import AgeRange, PeerGender
 
 
 class ParticipantStatus(models.TextChoices):
@@ -71,6 +72,15 @@ class Participant(OrgScoped):
         _("recovery pathway"), max_length=20, choices=RecoveryPathway.choices, blank=True
     )
     peer_language = models.CharField(_("language wanted in a peer"), max_length=40, blank=True)
+    support_wanted = models.JSONField(_("what they want support with"), default=list, blank=True)
+    peer_gender = models.CharField(
+        _("gender wanted in a peer"), max_length=20, choices=PeerGender.choices, blank=True
+    )
+    peer_age_range = models.CharField(
+        _("age range wanted in a peer"), max_length=20, choices=AgeRange.choices, blank=True
+    )
+    modalities = models.JSONField(_("preferred ways to meet"), default=list, blank=True)
+    preferred_times = models.JSONField(_("preferred times of day"), default=list, blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -30,10 +30,19 @@ RECORD_FIELDS = [
     "referral_source",
     "referral_detail",
     "hopes",
+]
+# What the participant looks for in a peer: the questionnaire they may answer themself.
+PREFERENCE_FIELDS = [
+    "support_wanted",
     "shared_experiences",
     "recovery_pathway",
     "peer_language",
+    "peer_gender",
+    "peer_age_range",
+    "modalities",
+    "preferred_times",
 ]
+RECORD_FIELDS += PREFERENCE_FIELDS
 
 
 class PossibleDuplicate(ValidationError):

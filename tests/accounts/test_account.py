@@ -47,6 +47,16 @@ def test_preferences_are_saved(client, people):
     assert bad.status_code == 200 and set(bad.context["form"].errors) == {"language", "time_zone"}
 
 
+SCHEDULING_SETTINGS = {
+    "session_minutes": "50",
+    "buffer_minutes": "10",
+    "booking_notice_hours": "2",
+    "booking_horizon_days": "28",
+    "cancellation_window_hours": "24",
+    "reminder_hours": "24,1",
+}
+
+
 def test_organization_settings_validate_and_audit(client, people):
     admin = people[Role.ADMIN]
     factories.sign_in(client, admin)
@@ -59,6 +69,8 @@ def test_organization_settings_validate_and_audit(client, people):
             "note_sign_business_days": "-1",
             "holiday_calendar": "XX-YY",
             "no_contact_alert_days": "14",
+            **SCHEDULING_SETTINGS,
+            "reminder_hours": "1, 400",
         },
     )
     assert bad.status_code == 200
@@ -67,6 +79,7 @@ def test_organization_settings_validate_and_audit(client, people):
         "idle_timeout_minutes",
         "note_sign_business_days",
         "holiday_calendar",
+        "reminder_hours",
     }
     good = client.post(
         "/organization/",
@@ -77,6 +90,8 @@ def test_organization_settings_validate_and_audit(client, people):
             "note_sign_business_days": "5",
             "holiday_calendar": "us-ny",
             "no_contact_alert_days": "14",
+            **SCHEDULING_SETTINGS,
+            "reminder_hours": "1, 48",
         },
     )
     assert good.status_code == 302
@@ -84,6 +99,7 @@ def test_organization_settings_validate_and_audit(client, people):
     assert admin.organization.idle_timeout_minutes == 30
     assert admin.organization.note_sign_business_days == 5
     assert admin.organization.holiday_calendar == "US-NY"
+    assert admin.organization.reminder_offsets() == [48, 1]
     event = AuditEvent.objects.get(action="organization.settings_changed")
     assert event.detail == {
         "fields": [
@@ -91,6 +107,7 @@ def test_organization_settings_validate_and_audit(client, people):
             "idle_timeout_minutes",
             "name",
             "note_sign_business_days",
+            "reminder_hours",
             "time_zone",
         ]
     }
