@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "peerwell.workforce",
     "peerwell.participants",
     "peerwell.notes",
+    "peerwell.matching",
+    "peerwell.scheduling",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +319,21 @@ MAILER_KINDS = {
     },
 }
 MAILERS = {"default": MAILER_KINDS.get(EMAIL_KIND) or {"BACKEND": EMAIL_KIND}}
+# Text messages: "file" (under var/sms/) in development, a provider backend's dotted path in
+# production (none is configured by default, so sending fails loudly rather than silently).
+SMS_KIND = env("SMS_BACKEND", "disabled" if PRODUCTION else "file")
+PEERWELL_SMS_BACKEND = {
+    "file": "peerwell.core.sms.FileBackend",
+    "disabled": "peerwell.core.sms.DisabledBackend",
+}.get(SMS_KIND, SMS_KIND)
+PEERWELL_SMS_DIR = env("SMS_DIR", str(VAR_DIR / "sms"))
+
+# Links in messages sent by background tasks, which have no request to take the host from.
+PEERWELL_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks (reminders, confirmations) wait in the database for `peerwell db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Peerwell <no-reply@peerwell.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("participants/", include("peerwell.participants.urls")),
     path("", include("peerwell.notes.urls")),
     path("", include("peerwell.workforce.urls")),
+    path("", include("peerwell.scheduling.urls")),
 ]
 
 handler400 = "peerwell.core.errors.bad_request"

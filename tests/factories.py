@@ -12,7 +12,9 @@ from peerwell.accounts.models import Membership, Team, User
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
 from peerwell.notes.models import Contact, GoalNote
-from peerwell.participants.models import Assignment, Participant
+from peerwell.participants.models import Assignment, Consent, Participant
+from peerwell.scheduling.models import Appointment
+from peerwell.workforce.models import Certification, SpecialistProfile
 
 PASSWORD = "a long test passphrase 42"
 _counter = itertools.count(1)
@@ -98,3 +100,49 @@ def note(org: Organization, specialist: Membership, for_participant=None, **fiel
     return GoalNote.objects.create(
         organization=org, contact=contact, participant=for_participant, author=specialist, **fields
     )
+
+
+def appointment(org: Organization, specialist: Membership, for_participant, **fields):
+    """A booked session, written directly (booking rules are tested through the service)."""
+    starts_at = fields.pop("starts_at", timezone.now() + timedelta(days=3))
+    return Appointment.objects.create(
+        organization=org,
+        participant=for_participant,
+        specialist=specialist,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=org.session_minutes),
+        modality=fields.pop("modality", "phone"),
+        booked_by=specialist.user,
+        **fields,
+    )
+
+
+def certified(specialist: Membership, **profile_fields) -> Membership:
+    """Make a specialist bookable by new participants: a profile and a verified credential."""
+    today = timezone.localdate()
+    SpecialistProfile.objects.update_or_create(
+        membership=specialist,
+        defaults={"organization": specialist.organization, **profile_fields},
+    )
+    Certification.objects.create(
+        organization=specialist.organization,
+        specialist=specialist,
+        name="Certified Peer Specialist",
+        issuer="State certification board",
+        issued_on=today - timedelta(days=365),
+        expires_on=today + timedelta(days=365),
+        verified_at=timezone.now(),
+    )
+    return specialist
+
+
+def consents(for_participant, recorded_by: Membership, *kinds: str) -> None:
+    for kind in kinds or ("services", "telehealth"):
+        Consent.objects.create(
+            organization=for_participant.organization,
+            participant=for_participant,
+            kind=kind,
+            given_on=timezone.localdate(),
+            evidence="signed online",
+            recorded_by=recorded_by,
+        )

@@ -17,6 +17,8 @@ from peerwell.core.roles import Role
 from peerwell.notes.models import GoalNote, NoteStatus
 from peerwell.participants.models import Consent, Participant
 from peerwell.participants.selectors import participants_visible_to
+from peerwell.scheduling.models import Appointment, AvailabilityException
+from peerwell.scheduling.selectors import appointments_visible_to
 
 
 class Permission(StrEnum):
@@ -35,10 +37,26 @@ class Permission(StrEnum):
     NOTE_VIEW = "note.view"
     NOTE_COSIGN = "note.cosign"
     OWN_NOTES_VIEW = "own_notes.view"
+    OWN_SESSIONS = "own_sessions.manage"
+    OWN_PREFERENCES_EDIT = "own_preferences.edit"
+    DIRECTORY_VIEW = "directory.view"
+    SCHEDULE_MANAGE = "schedule.manage"
+    APPOINTMENT_VIEW = "appointment.view"
+    APPOINTMENT_BOOK = "appointment.book"
+    CALENDAR_FEED = "calendar_feed.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.PARTICIPANT: frozenset({Permission.HOME_VIEW, Permission.OWN_NOTES_VIEW}),
+    Role.PARTICIPANT: frozenset(
+        {
+            Permission.HOME_VIEW,
+            Permission.OWN_NOTES_VIEW,
+            Permission.OWN_SESSIONS,
+            Permission.OWN_PREFERENCES_EDIT,
+            Permission.DIRECTORY_VIEW,
+            Permission.CALENDAR_FEED,
+        }
+    ),
     Role.SPECIALIST: frozenset(
         {
             Permission.HOME_VIEW,
@@ -47,6 +65,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PARTICIPANT_EDIT,
             Permission.CONTACT_RECORD,
             Permission.NOTE_VIEW,
+            Permission.DIRECTORY_VIEW,
+            Permission.SCHEDULE_MANAGE,
+            Permission.APPOINTMENT_VIEW,
+            Permission.APPOINTMENT_BOOK,
+            Permission.CALENDAR_FEED,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -58,6 +81,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PARTICIPANT_REASSIGN,
             Permission.NOTE_VIEW,
             Permission.NOTE_COSIGN,
+            Permission.DIRECTORY_VIEW,
+            Permission.APPOINTMENT_VIEW,
         }
     ),
     Role.ADMIN: frozenset(
@@ -73,6 +98,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PARTICIPANT_REASSIGN,
             Permission.NOTE_VIEW,
             Permission.NOTE_COSIGN,
+            Permission.DIRECTORY_VIEW,
+            Permission.APPOINTMENT_VIEW,
+            Permission.APPOINTMENT_BOOK,
         }
     ),
     # Auditors read the trail and nothing else: no personal data beyond it.
@@ -163,3 +191,41 @@ def access_own_note(membership: Membership, note_id) -> GoalNote:
         participant__user=membership.user, status=NoteStatus.SIGNED
     ).select_related("contact", "author__user")
     return _in_org(notes, membership, note_id)
+
+
+def access_appointment(
+    membership: Membership, appointment_id, permission: Permission = Permission.APPOINTMENT_VIEW
+) -> Appointment:
+    """A session this member may see: their own as a participant, their calendar's or
+    their caseload's as a specialist, their team's or the program's otherwise; else 404."""
+    if membership is not None and membership.role == Role.PARTICIPANT:
+        permission = Permission.OWN_SESSIONS
+    require(membership, permission)
+    return _in_org(appointments_visible_to(membership), membership, appointment_id)
+
+
+def access_specialist(membership: Membership, specialist_id) -> Membership:
+    """An active peer specialist of the member's organization, as shown in the directory."""
+    require(membership, Permission.DIRECTORY_VIEW)
+    specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True)
+    return _in_org(specialists.select_related("user", "organization"), membership, specialist_id)
+
+
+def access_own_participant(membership: Membership) -> Participant:
+    """The participant record of the signed-in participant; 404 if there is none."""
+    require(membership, Permission.OWN_SESSIONS)
+    participant = (
+        Participant.objects.in_org(membership.organization)
+        .filter(user=membership.user)
+        .select_related("user", "organization")
+        .first()
+    )
+    if participant is None:
+        raise Http404(_("Not found."))
+    return participant
+
+
+def access_availability_exception(membership: Membership, exception_id) -> AvailabilityException:
+    require(membership, Permission.SCHEDULE_MANAGE)
+    exceptions = AvailabilityException.objects.filter(specialist=membership)
+    return _in_org(exceptions, membership, exception_id)

@@ -77,6 +77,13 @@ def consents_of(participant: Participant) -> QuerySet[Consent]:
     return participant.consents.select_related("recorded_by__user", "revoked_by__user")
 
 
+def consent_in_effect(participant: Participant, kind: str, on: date | None = None) -> bool:
+    """Has the participant given this consent (services, telehealth) and not revoked it?"""
+    on = on or timezone.localdate()
+    consents = participant.consents.filter(kind=kind, revoked_at__isnull=True, given_on__lte=on)
+    return any(consent.in_effect(on) for consent in consents)
+
+
 def sharing_allowed(participant: Participant, *, recipient: str, on: date | None = None) -> bool:
     """May this participant's information go to this recipient today?
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from peerwell.accounts.models import Invitation
 from peerwell.core.roles import Role
 from peerwell.participants.models import Consent
+from peerwell.scheduling.models import AvailabilityException
+from peerwell.scheduling.services import calendar_feed_create
 from tests import factories
 
 ALL = frozenset(Role)
@@ -76,6 +78,45 @@ def _own_note(org, people):
             org, people[SP], record, status="signed", signed_at=timezone.now()
         ).pk
     }
+
+
+def _own_record(org, people):
+    return factories.participant(org, people[SP], user=people[P].user)
+
+
+def _own_sessions(org, people):
+    _own_record(org, people)
+    return {}
+
+
+def _book(org, people):
+    _own_record(org, people)
+    return {"specialist_id": people[SP].pk}
+
+
+def _appointment(org, people, **fields):
+    factories.team(people[SU], people[SP])
+    record = _own_record(org, people)
+    return {"appointment_id": factories.appointment(org, people[SP], record, **fields).pk}
+
+
+def _started(org, people):
+    return _appointment(org, people, starts_at=timezone.now() - timedelta(minutes=5))
+
+
+def _time_off(org, people):
+    exception = AvailabilityException.objects.create(
+        organization=org,
+        specialist=people[SP],
+        kind="time_off",
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=2),
+    )
+    return {"exception_id": exception.pk}
+
+
+def _feed(org, people):
+    return {"token": calendar_feed_create(actor=people[SP])[1]}
 
 
 EMPTY_STEPS = {"steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"}
@@ -154,6 +195,19 @@ MATRIX = {
     "notes:my_notes": ("GET", {P}, None),
     "notes:my_note": ("GET", {P}, _own_note),
     "audit:export": ("GET", {AU}, None),
+    "scheduling:book": ("GET", {P}, _book),
+    "scheduling:book_for": ("GET", {SP, AD}, _on_caseload),
+    "scheduling:my_sessions": ("GET", {P}, _own_sessions),
+    "scheduling:appointment": ("GET", {P, SP, SU, AD}, _appointment),
+    "scheduling:reschedule": ("GET", {P, SP, AD}, _appointment),
+    "scheduling:cancel": ("POST", {P, SP, AD}, _appointment),
+    "scheduling:no_show": ("POST", {SP, AD}, _started),
+    "scheduling:schedule": ("GET", {SP}, None),
+    "scheduling:availability": ("GET", {SP}, None),
+    "scheduling:availability_exception_remove": ("POST", {SP}, _time_off),
+    "scheduling:calendar_feeds": ("GET", {P, SP}, None),
+    "scheduling:calendar_feed_revoke": ("POST", {P, SP}, None),
+    "scheduling:calendar_feed": ("GET", PUBLIC, _feed),
 }
 
 # Answers that mean "you may": the page, a redirect onward, or no content.

@@ -1,0 +1,119 @@
+"""Open slots from weekly availability: pure functions, free of the database.
+
+Weekly hours are wall-clock times in the specialist's zone. Each day's window is placed on
+the calendar in that zone first and only then turned into UTC, so "Mondays 9 to 5" stays 9
+to 5 local on both sides of a daylight-saving change. Slots step through a window in real
+elapsed time (session plus buffer), so a window that spans the change holds as many slots as
+fit in the hours that actually pass.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    weekday: int  # Monday is 0
+    starts: time
+    ends: time
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime  # aware
+    end: datetime
+
+    def overlaps(self, other: "Interval") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """`at` on `day` in `zone`, as UTC. A time skipped by a spring-forward change (02:30)
+    is read with the offset before it, so it lands at the first moment that does exist; a
+    time that happens twice in the autumn is its first occurrence."""
+    local = datetime.combine(day, at, zone)
+    return local.astimezone(UTC)
+
+
+def weekly_windows(
+    hours: Iterable[WeeklyHours], zone: str, first_day: date, last_day: date
+) -> list[Interval]:
+    """The weekly hours placed on each calendar day from first_day to last_day (inclusive)."""
+    tz = ZoneInfo(zone)
+    by_weekday: dict[int, list[WeeklyHours]] = {}
+    for item in hours:
+        by_weekday.setdefault(item.weekday, []).append(item)
+    windows = []
+    day = first_day
+    while day <= last_day:
+        for item in by_weekday.get(day.weekday(), ()):
+            start, end = wall_clock(day, item.starts, tz), wall_clock(day, item.ends, tz)
+            if end > start:
+                windows.append(Interval(start, end))
+        day += timedelta(days=1)
+    return sorted(windows, key=lambda w: w.start)
+
+
+def subtract(windows: list[Interval], blocked: Iterable[Interval]) -> list[Interval]:
+    """The parts of `windows` that no blocked interval covers."""
+    result = list(windows)
+    for block in blocked:
+        kept = []
+        for window in result:
+            if not window.overlaps(block):
+                kept.append(window)
+                continue
+            if window.start < block.start:
+                kept.append(Interval(window.start, block.start))
+            if block.end < window.end:
+                kept.append(Interval(block.end, window.end))
+        result = kept
+    return result
+
+
+def open_slots(
+    *,
+    windows: list[Interval],
+    booked: Iterable[Interval],
+    session: timedelta,
+    buffer: timedelta,
+    not_before: datetime,
+    not_after: datetime,
+) -> Iterator[datetime]:
+    """Start times (UTC) of sessions that fit in the windows, keep `buffer` clear of every
+    booked appointment, and start between not_before and not_after."""
+    taken = sorted(
+        (Interval(b.start - buffer, b.end + buffer) for b in booked), key=lambda b: b.start
+    )
+    step = session + buffer
+    for window in sorted(windows, key=lambda w: w.start):
+        start = window.start
+        while start + session <= window.end:
+            slot = Interval(start, start + session)
+            clash = next((t for t in taken if t.overlaps(slot)), None)
+            if clash is not None:
+                # Resume right after the appointment's buffer, on the window's own grid if
+                # that is later, so slots line up again after a booking.
+                start = max(clash.end, start + step)
+                continue
+            if not_before <= start <= not_after:
+                yield start
+            start += step
+
+
+def day_part_hours(
+    hours: Iterable[WeeklyHours], zone: str, viewer_zone: str, week_of: date
+) -> set[tuple[int, int]]:
+    """(weekday, hour) pairs, in the viewer's zone, that the weekly hours cover during the
+    week starting `week_of`: what "evenings free" is computed from for a participant."""
+    covered = set()
+    viewer = ZoneInfo(viewer_zone)
+    for window in weekly_windows(hours, zone, week_of, week_of + timedelta(days=6)):
+        moment = window.start
+        while moment < window.end:
+            local = moment.astimezone(viewer)
+            covered.add((local.weekday(), local.hour))
+            moment += timedelta(minutes=30)
+    return covered

@@ -1,0 +1,210 @@
+"""Reads for scheduling: open slots, calendars, a participant's sessions."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from peerwell.accounts.models import Membership
+from peerwell.core.roles import Role
+from peerwell.participants.models import Assignment, ContactMethod, Participant
+from peerwell.participants.selectors import participants_visible_to
+from peerwell.scheduling import rules
+from peerwell.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    AvailabilityException,
+    ExceptionKind,
+    ReminderChannel,
+    WeeklyAvailability,
+)
+from peerwell.workforce.models import SpecialistProfile
+
+
+def zone_of(membership: Membership) -> str:
+    """A member's own time zone, or their organization's."""
+    return membership.user.time_zone or membership.organization.time_zone
+
+
+def participant_zone(participant: Participant) -> str:
+    if participant.user_id and participant.user.time_zone:
+        return participant.user.time_zone
+    return participant.organization.time_zone
+
+
+def profile_of(specialist: Membership) -> SpecialistProfile:
+    profile = SpecialistProfile.objects.filter(membership=specialist).first()
+    return profile or SpecialistProfile(organization=specialist.organization, membership=specialist)
+
+
+def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[rules.Interval]:
+    """The specialist's open hours between two moments: weekly hours plus extra hours, less
+    time off. Weekly hours are read in the zone each row was set in."""
+    by_zone: dict[str, list[rules.WeeklyHours]] = defaultdict(list)
+    for row in WeeklyAvailability.objects.filter(specialist=specialist):
+        by_zone[row.time_zone].append(row.as_rule())
+    # A day either side, so every zone's local days covering the range are placed.
+    first_day, last_day = (first - timedelta(days=1)).date(), (last + timedelta(days=1)).date()
+    windows = [
+        window
+        for zone, hours in by_zone.items()
+        for window in rules.weekly_windows(hours, zone, first_day, last_day)
+    ]
+    exceptions = AvailabilityException.objects.filter(
+        specialist=specialist, ends_at__gt=first - timedelta(days=1), starts_at__lt=last
+    )
+    windows += [e.as_interval() for e in exceptions if e.kind == ExceptionKind.EXTRA]
+    return rules.subtract(
+        windows, [e.as_interval() for e in exceptions if e.kind == ExceptionKind.TIME_OFF]
+    )
+
+
+def open_slot_starts(
+    specialist: Membership, first: datetime, last: datetime, *, for_participant: bool
+) -> list[datetime]:
+    """Start times from `first` to `last` (inclusive) at which a session can be booked.
+
+    Participants book from the organization's notice period on, staff from now; nobody
+    books beyond the booking horizon.
+    """
+    organization = specialist.organization
+    session = timedelta(minutes=organization.session_minutes)
+    buffer = timedelta(minutes=organization.buffer_minutes)
+    now = timezone.now()
+    notice = timedelta(hours=organization.booking_notice_hours if for_participant else 0)
+    not_before = max(first, now + notice)
+    not_after = min(last, now + timedelta(days=organization.booking_horizon_days))
+    if not_after < not_before:
+        return []
+    windows = windows_of(specialist, first, last + session)
+    booked = Appointment.objects.filter(
+        specialist=specialist,
+        status=AppointmentStatus.BOOKED,
+        starts_at__lt=last + session + buffer,
+        ends_at__gt=first - buffer,
+    ).only("starts_at", "ends_at")
+    return list(
+        rules.open_slots(
+            windows=windows,
+            booked=[a.as_interval() for a in booked],
+            session=session,
+            buffer=buffer,
+            not_before=not_before,
+            not_after=not_after,
+        )
+    )
+
+
+def open_slots_by_day(
+    specialist: Membership, viewer_zone: str, days: int = 14, *, for_participant: bool
+) -> list[tuple[date, list[datetime]]]:
+    """Open slots over the next `days` days, grouped by the viewer's local day."""
+    tz = ZoneInfo(viewer_zone)
+    now = timezone.now()
+    slots = open_slot_starts(
+        specialist, now, now + timedelta(days=days), for_participant=for_participant
+    )
+    grouped: dict[date, list[datetime]] = {}
+    for slot in slots:
+        local = slot.astimezone(tz)
+        grouped.setdefault(local.date(), []).append(local)
+    return sorted(grouped.items())
+
+
+def participant_busy(
+    participant: Participant, starts_at: datetime, ends_at: datetime, ignore=None
+) -> bool:
+    booked = Appointment.objects.filter(
+        participant=participant,
+        status=AppointmentStatus.BOOKED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    if ignore is not None:
+        booked = booked.exclude(pk=ignore.pk)
+    return booked.exists()
+
+
+def reminder_channel(participant: Participant) -> tuple[str, str]:
+    """How the participant wants reminders: a text when they prefer texts and gave a
+    phone, otherwise email (their portal address first). ("", "") when neither is known."""
+    if participant.contact_method == ContactMethod.TEXT and participant.phone:
+        return ReminderChannel.SMS, participant.phone
+    email = participant.user.email if participant.user_id else participant.email
+    return (ReminderChannel.EMAIL, email) if email else ("", "")
+
+
+def appointments_visible_to(membership: Membership) -> QuerySet[Appointment]:
+    """A participant's own sessions; a specialist's own calendar and their caseload's;
+    a supervisor's or admin's through the participants they may see."""
+    appointments = Appointment.objects.in_org(membership.organization).select_related(
+        "participant", "specialist__user"
+    )
+    if membership.role == Role.PARTICIPANT:
+        return appointments.filter(participant__user=membership.user)
+    if membership.role == Role.SPECIALIST:
+        return appointments.filter(
+            Q(specialist=membership) | Q(participant__in=participants_visible_to(membership))
+        )
+    return appointments.filter(participant__in=participants_visible_to(membership))
+
+
+def calendar(specialist: Membership, first: datetime, last: datetime) -> list[Appointment]:
+    """The specialist's booked and no-show sessions between two moments."""
+    return list(
+        Appointment.objects.filter(
+            specialist=specialist,
+            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW],
+            starts_at__lt=last,
+            ends_at__gt=first,
+        ).select_related("participant")
+    )
+
+
+def upcoming_for_participant(participant: Participant) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(
+            participant=participant,
+            status=AppointmentStatus.BOOKED,
+            ends_at__gt=timezone.now(),
+        ).select_related("specialist__user")[:20]
+    )
+
+
+def primary_specialist(participant: Participant) -> Membership | None:
+    assignment = (
+        Assignment.objects.filter(participant=participant, is_primary=True, ended_at__isnull=True)
+        .select_related("specialist__user", "specialist__organization")
+        .first()
+    )
+    return assignment.specialist if assignment else None
+
+
+def weekly_coverage(specialist_ids: list[int], viewer_zone: str) -> dict[int, set[tuple[int, int]]]:
+    """(weekday, hour) pairs in the viewer's zone each specialist's weekly hours cover."""
+    rows = WeeklyAvailability.objects.filter(specialist_id__in=specialist_ids)
+    grouped: dict[tuple[int, str], list[rules.WeeklyHours]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.specialist_id, row.time_zone)].append(row.as_rule())
+    week_of = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    coverage: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for (specialist_id, zone), hours in grouped.items():
+        coverage[specialist_id] |= rules.day_part_hours(hours, zone, viewer_zone, week_of)
+    return coverage
+
+
+def feed_appointments(membership: Membership) -> list[Appointment]:
+    """A member's sessions for their calendar feed: a month back, half a year ahead."""
+    now = timezone.now()
+    appointments = Appointment.objects.filter(
+        starts_at__gte=now - timedelta(days=31), starts_at__lt=now + timedelta(days=183)
+    )
+    if membership.role == Role.PARTICIPANT:
+        appointments = appointments.filter(
+            participant__user=membership.user, organization=membership.organization
+        )
+    else:
+        appointments = appointments.filter(specialist=membership)
+    return list(appointments.order_by("starts_at")[:1000])

@@ -1,0 +1,405 @@
+"""Availability, booking, rescheduling, cancelling and calendar feeds.
+
+A booking is safe under concurrency: it locks the specialist's membership row (and the
+participant's record) before checking the slot is still open, so two bookings of one
+specialist run one after the other; on SQLite the IMMEDIATE transaction mode serializes
+writers the same way. A unique constraint on (specialist, start) backs this up.
+"""
+
+import hashlib
+import itertools
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerwell.accounts.models import Membership
+from peerwell.audit.services import audit_record
+from peerwell.core.roles import Role
+from peerwell.participants.models import Assignment, ConsentKind, Participant
+from peerwell.participants.selectors import consent_in_effect
+from peerwell.participants.services import participant_assign
+from peerwell.scheduling import selectors, tasks
+from peerwell.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    AvailabilityException,
+    CalendarFeed,
+    Reminder,
+    ReminderStatus,
+    WeeklyAvailability,
+)
+from peerwell.scheduling.rules import WeeklyHours
+from peerwell.workforce.models import Modality
+from peerwell.workforce.selectors import offered_to_new_participants
+
+
+class SlotTaken(ValidationError):
+    """The time is no longer open: someone else booked it, or it left the bookable range."""
+
+    def __init__(self):
+        super().__init__(_("That time was just taken. Please choose another time."))
+
+
+def _audit(action: str, *, actor: Membership, obj, participant_id=None, detail=None) -> None:
+    audit_record(
+        action=action,
+        actor=actor.user,
+        organization=actor.organization,
+        obj=obj,
+        participant_id=participant_id,
+        detail=detail,
+    )
+
+
+def availability_set_weekly(
+    *, actor: Membership, specialist: Membership, hours: list[WeeklyHours]
+) -> list[WeeklyAvailability]:
+    """Replace the specialist's weekly hours, kept in their own time zone."""
+    if actor != specialist and actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the specialist or an admin sets these hours."))
+    zone = selectors.zone_of(specialist)
+    rows = [
+        WeeklyAvailability(
+            organization=specialist.organization,
+            specialist=specialist,
+            weekday=item.weekday,
+            starts=item.starts,
+            ends=item.ends,
+            time_zone=zone,
+        )
+        for item in sorted(hours, key=lambda h: (h.weekday, h.starts))
+    ]
+    errors = []
+    for row in rows:
+        if row.ends <= row.starts:
+            errors.append(_("%(row)s: the end must be after the start.") % {"row": row})
+    for first, second in itertools.pairwise(rows):
+        if first.weekday == second.weekday and second.starts < first.ends:
+            errors.append(_("%(a)s and %(b)s overlap.") % {"a": first, "b": second})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        WeeklyAvailability.objects.filter(specialist=specialist).delete()
+        WeeklyAvailability.objects.bulk_create(rows)
+        _audit(
+            "availability.weekly_set",
+            actor=actor,
+            obj=specialist,
+            detail={"windows": len(rows), "time_zone": zone},
+        )
+    return rows
+
+
+def availability_exception_add(
+    *,
+    actor: Membership,
+    specialist: Membership,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    note: str = "",
+) -> AvailabilityException:
+    """Time off, or extra hours, on particular days."""
+    if actor != specialist and actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the specialist or an admin changes these hours."))
+    exception = AvailabilityException(
+        organization=specialist.organization,
+        specialist=specialist,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=note.strip(),
+    )
+    exception.full_clean(exclude=["specialist"])
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    with transaction.atomic():
+        exception.save()
+        _audit("availability.exception_added", actor=actor, obj=exception, detail={"kind": kind})
+    return exception
+
+
+def availability_exception_remove(*, actor: Membership, exception: AvailabilityException) -> None:
+    if actor != exception.specialist and actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the specialist or an admin changes these hours."))
+    with transaction.atomic():
+        _audit("availability.exception_removed", actor=actor, obj=exception)
+        exception.delete()
+
+
+def _check_may_book(actor: Membership, participant: Participant) -> None:
+    if actor.role == Role.PARTICIPANT:
+        if participant.user_id != actor.user_id:
+            raise PermissionDenied(_("You can only book your own sessions."))
+    elif actor.role not in (Role.SPECIALIST, Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied(_("Your role does not allow booking sessions."))
+
+
+def _check_specialist(participant: Participant, specialist: Membership, modality: str) -> None:
+    if (
+        specialist.organization_id != participant.organization_id
+        or specialist.role != Role.SPECIALIST
+        or not specialist.is_active
+    ):
+        raise ValidationError({"specialist": _("Choose a peer specialist of this program.")})
+    primary = (
+        Assignment.objects.filter(participant=participant, is_primary=True, ended_at__isnull=True)
+        .select_related("specialist__user")
+        .first()
+    )
+    if primary is not None and primary.specialist_id != specialist.pk:
+        on_caseload = Assignment.objects.filter(
+            participant=participant, specialist=specialist, ended_at__isnull=True
+        ).exists()
+        if not on_caseload:
+            raise ValidationError(
+                _(
+                    "You already have a peer, %(name)s. Book with them, or ask them about "
+                    "changing peers."
+                )
+                % {"name": primary.specialist.user.display_name}
+            )
+    elif primary is None and not offered_to_new_participants(specialist):
+        raise ValidationError(
+            {"specialist": _("This peer is not taking new participants right now.")}
+        )
+    offered = selectors.profile_of(specialist).modalities or list(Modality.values)
+    if modality not in offered:
+        raise ValidationError({"modality": _("This peer does not meet that way.")})
+    if not consent_in_effect(participant, ConsentKind.SERVICES):
+        raise ValidationError(_("Consent to peer support services is needed before booking."))
+    if modality == Modality.VIDEO and not consent_in_effect(participant, ConsentKind.TELEHEALTH):
+        raise ValidationError(
+            {"modality": _("Video sessions need consent to telehealth. Choose phone or in person.")}
+        )
+
+
+def appointment_book(
+    *,
+    actor: Membership,
+    participant: Participant,
+    specialist: Membership,
+    starts_at: datetime,
+    modality: str,
+    rescheduled_from: Appointment | None = None,
+) -> Appointment:
+    """Book an open slot. Raises SlotTaken when the time is no longer open.
+
+    A participant books for themself, within the organization's notice and horizon; staff
+    book for participants they can see, from now on. A participant without a peer yet who
+    books with an offered specialist gets that specialist as their primary.
+    """
+    _check_may_book(actor, participant)
+    _check_specialist(participant, specialist, modality)
+    organization = participant.organization
+    session = timedelta(minutes=organization.session_minutes)
+    try:
+        with transaction.atomic():
+            Membership.objects.select_for_update().filter(pk=specialist.pk).first()
+            Participant.objects.select_for_update().filter(pk=participant.pk).first()
+            if starts_at not in selectors.open_slot_starts(
+                specialist,
+                starts_at,
+                starts_at,
+                for_participant=actor.role == Role.PARTICIPANT,
+            ):
+                raise SlotTaken()
+            ends_at = starts_at + session
+            if selectors.participant_busy(participant, starts_at, ends_at, rescheduled_from):
+                raise ValidationError(_("The participant already has a session at that time."))
+            if rescheduled_from is not None:
+                _cancel(rescheduled_from, actor, _("Rescheduled"))
+            appointment = Appointment.objects.create(
+                organization=organization,
+                participant=participant,
+                specialist=specialist,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                modality=modality,
+                booked_by=actor.user,
+                rescheduled_from=rescheduled_from,
+            )
+            if not Assignment.objects.filter(
+                participant=participant, ended_at__isnull=True
+            ).exists():
+                participant_assign(
+                    actor=actor,
+                    participant=participant,
+                    specialist=specialist,
+                    reason=_("Chose this peer when booking"),
+                )
+            _schedule_reminders(appointment)
+            _audit(
+                "appointment.rescheduled" if rescheduled_from else "appointment.booked",
+                actor=actor,
+                obj=appointment,
+                participant_id=participant.pk,
+                detail={"from": rescheduled_from.pk} if rescheduled_from else None,
+            )
+            transaction.on_commit(
+                lambda: tasks.send_appointment_email.enqueue(appointment.pk, "booked")
+            )
+    except IntegrityError as error:
+        raise SlotTaken() from error
+    return appointment
+
+
+def appointment_reschedule(
+    *, actor: Membership, appointment: Appointment, starts_at: datetime
+) -> Appointment:
+    """Move a booked appointment: the old one is cancelled and a new one booked in one step."""
+    _check_may_change(actor, appointment)
+    return appointment_book(
+        actor=actor,
+        participant=appointment.participant,
+        specialist=appointment.specialist,
+        starts_at=starts_at,
+        modality=appointment.modality,
+        rescheduled_from=appointment,
+    )
+
+
+def appointment_cancel(*, actor: Membership, appointment: Appointment, reason: str = "") -> None:
+    """Cancel a booked appointment; its reminders will not be sent."""
+    _check_may_change(actor, appointment)
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if not locked.is_booked:
+            raise ValidationError(_("This session is no longer booked."))
+        _cancel(locked, actor, reason.strip())
+        _audit(
+            "appointment.cancelled",
+            actor=actor,
+            obj=locked,
+            participant_id=locked.participant_id,
+        )
+    appointment.refresh_from_db()
+    transaction.on_commit(lambda: tasks.send_appointment_email.enqueue(appointment.pk, "cancelled"))
+
+
+def appointment_mark_no_show(*, actor: Membership, appointment: Appointment) -> None:
+    """The participant did not come: the specialist records it once the session has begun."""
+    if actor.role == Role.PARTICIPANT:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if not appointment.is_booked:
+        raise ValidationError(_("Only a booked session can be marked as a no-show."))
+    if appointment.starts_at > timezone.now():
+        raise ValidationError(_("A session can be marked as a no-show once it has begun."))
+    with transaction.atomic():
+        Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.NO_SHOW)
+        _audit(
+            "appointment.no_show",
+            actor=actor,
+            obj=appointment,
+            participant_id=appointment.participant_id,
+        )
+    appointment.refresh_from_db()
+
+
+def _check_may_change(actor: Membership, appointment: Appointment) -> None:
+    if not appointment.is_booked:
+        raise ValidationError(_("This session is no longer booked."))
+    if actor.role != Role.PARTICIPANT:
+        return
+    if appointment.participant.user_id != actor.user_id:
+        raise PermissionDenied(_("You can only change your own sessions."))
+    window = appointment.organization.cancellation_window_hours
+    if timezone.now() > appointment.participant_may_change_until(window):
+        raise ValidationError(
+            _(
+                "Sessions can be changed online until %(hours)s hours before they start. "
+                "Please call or message your peer."
+            )
+            % {"hours": window}
+        )
+
+
+def _cancel(appointment: Appointment, actor: Membership, reason: str) -> None:
+    Appointment.objects.filter(pk=appointment.pk).update(
+        status=AppointmentStatus.CANCELLED,
+        cancelled_at=timezone.now(),
+        cancelled_by=actor.user,
+        cancel_reason=reason[:300],
+    )
+    appointment.status = AppointmentStatus.CANCELLED
+    Reminder.objects.filter(appointment=appointment, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.SKIPPED
+    )
+
+
+def _schedule_reminders(appointment: Appointment) -> None:
+    """One reminder per configured offset still ahead, on the participant's channel."""
+    channel, address = selectors.reminder_channel(appointment.participant)
+    if not address:
+        return
+    now = timezone.now()
+    reminders = [
+        Reminder(
+            organization=appointment.organization,
+            appointment=appointment,
+            hours_before=hours,
+            channel=channel,
+            due_at=appointment.starts_at - timedelta(hours=hours),
+        )
+        for hours in appointment.organization.reminder_offsets()
+        if appointment.starts_at - timedelta(hours=hours) > now
+    ]
+    Reminder.objects.bulk_create(reminders)
+    for reminder in Reminder.objects.filter(appointment=appointment):
+        transaction.on_commit(
+            lambda pk=reminder.pk, due=reminder.due_at: tasks.send_reminder.using(
+                run_after=due
+            ).enqueue(pk)
+        )
+
+
+def calendar_feed_create(*, actor: Membership) -> tuple[CalendarFeed, str]:
+    """A new private feed address, replacing the member's current one; the token is shown
+    once and stored hashed."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        calendar_feed_revoke(actor=actor)
+        feed = CalendarFeed.objects.create(
+            organization=actor.organization,
+            membership=actor,
+            token_hash=hash_feed_token(token),
+        )
+        _audit("calendar_feed.created", actor=actor, obj=feed)
+    return feed, token
+
+
+def calendar_feed_revoke(*, actor: Membership) -> int:
+    """Stop the member's feed address from working. Returns how many were revoked."""
+    with transaction.atomic():
+        active = CalendarFeed.objects.filter(membership=actor, revoked_at__isnull=True)
+        revoked = list(active.values_list("pk", flat=True))
+        active.update(revoked_at=timezone.now())
+        for pk in revoked:
+            audit_record(
+                action="calendar_feed.revoked",
+                actor=actor.user,
+                organization=actor.organization,
+                object_type=CalendarFeed._meta.label_lower,
+                object_id=pk,
+            )
+    return len(revoked)
+
+
+def calendar_feed_read(feed: CalendarFeed) -> None:
+    """Record that a calendar app read the feed (it lists the member's sessions)."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+        audit_record(
+            action="calendar_feed.read",
+            actor=feed.membership.user,
+            organization=feed.organization,
+            obj=feed,
+        )
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

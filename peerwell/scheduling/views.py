@@ -1,0 +1,356 @@
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peerwell.audit.services import audit_record
+from peerwell.core import policy
+from peerwell.core.policy import Permission
+from peerwell.core.roles import Role
+from peerwell.scheduling import ical, selectors, services
+from peerwell.scheduling.forms import (
+    AvailabilityExceptionForm,
+    BookingForm,
+    CancelForm,
+    WeeklyHoursForm,
+)
+from peerwell.scheduling.models import AvailabilityException, CalendarFeed, WeeklyAvailability
+
+SLOT_DAYS = 14
+
+
+def _viewed(request, obj, participant_id=None, action="appointment.viewed"):
+    audit_record(
+        action=action,
+        actor=request.user,
+        organization=request.membership.organization,
+        obj=obj,
+        participant_id=participant_id,
+    )
+
+
+def _booking_page(request, *, participant, specialist, reschedule=None):
+    """Open slots of one specialist, in the viewer's zone, and the booking form."""
+    profile = selectors.profile_of(specialist)
+    for_participant = request.membership.role == Role.PARTICIPANT
+    form = BookingForm(
+        request.POST or None,
+        modalities=profile.modalities,
+        initial={"modality": reschedule.modality if reschedule else None},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            if reschedule is not None:
+                appointment = services.appointment_reschedule(
+                    actor=request.membership,
+                    appointment=reschedule,
+                    starts_at=form.cleaned_data["starts_at"],
+                )
+            else:
+                appointment = services.appointment_book(
+                    actor=request.membership,
+                    participant=participant,
+                    specialist=specialist,
+                    **form.cleaned_data,
+                )
+        except services.SlotTaken as error:
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your session is booked. A confirmation is on its way by email.")
+                if for_participant
+                else _("The session is booked."),
+            )
+            return redirect("scheduling:appointment", appointment_id=appointment.pk)
+    elif request.method == "POST":
+        status = 400
+    days = selectors.open_slots_by_day(
+        specialist,
+        timezone.get_current_timezone_name(),
+        SLOT_DAYS,
+        for_participant=for_participant,
+    )
+    return render(
+        request,
+        "scheduling/book.html",
+        {
+            "participant": participant,
+            "specialist": specialist,
+            "profile": profile,
+            "days": days,
+            "form": form,
+            "error_form": form if form.errors else None,
+            "reschedule": reschedule,
+            "zone": timezone.get_current_timezone_name(),
+            "chosen": request.POST.get("starts_at", ""),
+        },
+        status=status,
+    )
+
+
+@policy.permission_required(Permission.OWN_SESSIONS)
+def book(request, specialist_id: int):
+    """A participant books a session with a peer from the directory (or their own peer)."""
+    participant = policy.access_own_participant(request.membership)
+    specialist = policy.access_specialist(request.membership, specialist_id)
+    return _booking_page(request, participant=participant, specialist=specialist)
+
+
+@policy.permission_required(Permission.APPOINTMENT_BOOK)
+def book_for(request, participant_id: int):
+    """Staff book a session for a participant: a specialist with themself, others with the
+    participant's primary specialist."""
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.APPOINTMENT_BOOK
+    )
+    specialist = (
+        request.membership
+        if request.membership.role == Role.SPECIALIST
+        else selectors.primary_specialist(participant)
+    )
+    if specialist is None:
+        messages.error(request, _("Assign a primary specialist before booking."))
+        return redirect("participants:chart", participant_id=participant.pk)
+    return _booking_page(request, participant=participant, specialist=specialist)
+
+
+def appointment_detail(request, appointment_id: int):
+    appointment = policy.access_appointment(request.membership, appointment_id)
+    _viewed(request, appointment, appointment.participant_id)
+    is_participant = request.membership.role == Role.PARTICIPANT
+    window = appointment.organization.cancellation_window_hours
+    may_change = appointment.is_booked and (
+        not is_participant or timezone.now() <= appointment.participant_may_change_until(window)
+    )
+    return render(
+        request,
+        "scheduling/appointment.html",
+        {
+            "appointment": appointment,
+            "is_participant": is_participant,
+            "may_change": may_change,
+            "change_until": appointment.participant_may_change_until(window),
+            "may_mark_no_show": not is_participant
+            and appointment.is_booked
+            and appointment.starts_at <= timezone.now(),
+            "cancel_form": CancelForm(),
+            "zone": timezone.get_current_timezone_name(),
+        },
+    )
+
+
+def reschedule(request, appointment_id: int):
+    appointment = policy.access_appointment(
+        request.membership, appointment_id, Permission.APPOINTMENT_BOOK
+    )
+    if request.membership.role == Role.PARTICIPANT:
+        participant = policy.access_own_participant(request.membership)
+    else:
+        participant = policy.access_participant(
+            request.membership, appointment.participant_id, Permission.APPOINTMENT_BOOK
+        )
+    if not appointment.is_booked:
+        raise Http404(_("Not found."))
+    return _booking_page(
+        request, participant=participant, specialist=appointment.specialist, reschedule=appointment
+    )
+
+
+@require_POST
+def cancel(request, appointment_id: int):
+    appointment = policy.access_appointment(
+        request.membership, appointment_id, Permission.APPOINTMENT_BOOK
+    )
+    form = CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.appointment_cancel(
+            actor=request.membership, appointment=appointment, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is cancelled."))
+    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+
+
+@require_POST
+@policy.permission_required(Permission.APPOINTMENT_BOOK)
+def no_show(request, appointment_id: int):
+    appointment = policy.access_appointment(request.membership, appointment_id)
+    try:
+        services.appointment_mark_no_show(actor=request.membership, appointment=appointment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked as a no-show."))
+    return redirect("scheduling:appointment", appointment_id=appointment.pk)
+
+
+@policy.permission_required(Permission.OWN_SESSIONS)
+def my_sessions(request):
+    participant = policy.access_own_participant(request.membership)
+    _viewed(request, participant, participant.pk, action="appointment.list_viewed")
+    return render(
+        request,
+        "scheduling/my_sessions.html",
+        {
+            "upcoming": selectors.upcoming_for_participant(participant),
+            "peer": selectors.primary_specialist(participant),
+            "zone": timezone.get_current_timezone_name(),
+        },
+    )
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@policy.permission_required(Permission.SCHEDULE_MANAGE)
+def schedule(request):
+    """The specialist's calendar by day or by week, in their own zone."""
+    zone = timezone.get_current_timezone()
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    week = request.GET.get("view") != "day"
+    first_day = _week_start(day) if week else day
+    days = [first_day + timedelta(days=n) for n in range(7 if week else 1)]
+    first = datetime.combine(days[0], time.min, zone)
+    last = datetime.combine(days[-1] + timedelta(days=1), time.min, zone)
+    appointments = selectors.calendar(request.membership, first, last)
+    by_day = {d: [] for d in days}
+    for appointment in appointments:
+        local_day = timezone.localtime(appointment.starts_at).date()
+        if local_day in by_day:
+            by_day[local_day].append(appointment)
+    _viewed(request, request.membership, action="calendar.viewed")
+    step = timedelta(days=7 if week else 1)
+    return render(
+        request,
+        "scheduling/schedule.html",
+        {
+            "week": week,
+            "days": list(by_day.items()),
+            "previous": days[0] - step,
+            "next": days[0] + step,
+            "today": timezone.localdate(),
+            "day": day,
+            "zone": timezone.get_current_timezone_name(),
+        },
+    )
+
+
+@policy.permission_required(Permission.SCHEDULE_MANAGE)
+def availability(request):
+    """Weekly hours and exceptions (time off, extra hours) of the signed-in specialist."""
+    specialist = request.membership
+    rows = WeeklyAvailability.objects.filter(specialist=specialist)
+    hours_form = WeeklyHoursForm(
+        request.POST if "save_hours" in request.POST else None,
+        initial=WeeklyHoursForm.initial_from(rows),
+    )
+    exception_form = AvailabilityExceptionForm(
+        request.POST if "add_exception" in request.POST else None
+    )
+    if request.method == "POST":
+        form = hours_form if "save_hours" in request.POST else exception_form
+        if form.is_valid():
+            try:
+                if form is hours_form:
+                    services.availability_set_weekly(
+                        actor=specialist, specialist=specialist, hours=form.cleaned_data["hours"]
+                    )
+                    messages.success(request, _("Your weekly hours are saved."))
+                else:
+                    services.availability_exception_add(
+                        actor=specialist, specialist=specialist, **form.cleaned_data
+                    )
+                    messages.success(request, _("The change to your hours is saved."))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("scheduling:availability")
+    errors = next((f for f in (hours_form, exception_form) if f.errors), None)
+    return render(
+        request,
+        "scheduling/availability.html",
+        {
+            "hours_form": hours_form,
+            "exception_form": exception_form,
+            "error_form": errors,
+            "exceptions": AvailabilityException.objects.filter(
+                specialist=specialist, ends_at__gt=timezone.now()
+            ),
+            "zone": selectors.zone_of(specialist),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@policy.permission_required(Permission.SCHEDULE_MANAGE)
+def availability_exception_remove(request, exception_id: int):
+    exception = policy.access_availability_exception(request.membership, exception_id)
+    services.availability_exception_remove(actor=request.membership, exception=exception)
+    messages.success(request, _("Removed."))
+    return redirect("scheduling:availability")
+
+
+@policy.permission_required(Permission.CALENDAR_FEED)
+def calendar_feeds(request):
+    """Private subscription addresses for calendar apps; a new one is shown once."""
+    if request.method == "POST":
+        _feed, token = services.calendar_feed_create(actor=request.membership)
+        request.session["new_feed_url"] = request.build_absolute_uri(f"/calendar/{token}.ics")
+        return redirect("scheduling:calendar_feeds")
+    return render(
+        request,
+        "scheduling/calendar_feeds.html",
+        {
+            "feed": CalendarFeed.objects.filter(
+                membership=request.membership, revoked_at__isnull=True
+            ).first(),
+            "new_feed_url": request.session.pop("new_feed_url", None),
+        },
+    )
+
+
+@require_POST
+@policy.permission_required(Permission.CALENDAR_FEED)
+def calendar_feed_revoke(request):
+    if services.calendar_feed_revoke(actor=request.membership):
+        messages.success(request, _("Your calendar address no longer works."))
+    return redirect("scheduling:calendar_feeds")
+
+
+@login_not_required
+def calendar_feed(request, token: str):
+    """The feed itself: no sign-in, the unguessable token is the key."""
+    feed = (
+        CalendarFeed.objects.filter(
+            token_hash=services.hash_feed_token(token), revoked_at__isnull=True
+        )
+        .select_related("membership__user", "organization")
+        .first()
+    )
+    if feed is None or not feed.membership.is_active:
+        raise Http404(_("Not found."))
+    services.calendar_feed_read(feed)
+    body = ical.feed(selectors.feed_appointments(feed.membership), _("Peer support sessions"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

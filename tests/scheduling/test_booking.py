@@ -1,0 +1,241 @@
+"""Booking, rescheduling, cancelling and no-shows through the services, against the database."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from peerwell.audit.models import AuditEvent
+from peerwell.core.roles import Role
+from peerwell.participants.models import Assignment
+from peerwell.scheduling import selectors, services
+from peerwell.scheduling.models import AppointmentStatus, Reminder, ReminderStatus
+from peerwell.scheduling.rules import WeeklyHours
+from tests import factories
+
+NEW_YORK = ZoneInfo("America/New_York")
+EVERY_DAY_9_TO_5 = [WeeklyHours(day, time(9), time(17)) for day in range(7)]
+
+
+@pytest.fixture
+def specialist(people):
+    specialist = factories.certified(people[Role.SPECIALIST], modalities=["video", "phone"])
+    specialist.user.time_zone = "America/New_York"
+    specialist.user.save()
+    services.availability_set_weekly(
+        actor=specialist, specialist=specialist, hours=EVERY_DAY_9_TO_5
+    )
+    return specialist
+
+
+@pytest.fixture
+def participant(org, people):
+    """A participant with a portal account and no peer yet, who consented to services."""
+    record = factories.participant(org, user=people[Role.PARTICIPANT].user, email="")
+    factories.consents(record, people[Role.ADMIN], "services")
+    return record
+
+
+def _slot(specialist, days=3, hour=10):
+    """An open slot `days` ahead at `hour` in New York."""
+    day = timezone.localdate() + timedelta(days=days)
+    starts_at = datetime.combine(day, time(hour), NEW_YORK)
+    assert starts_at in selectors.open_slot_starts(
+        specialist, starts_at, starts_at, for_participant=True
+    )
+    return starts_at
+
+
+def _book(people, participant, specialist, starts_at, modality="phone"):
+    return services.appointment_book(
+        actor=people[Role.PARTICIPANT],
+        participant=participant,
+        specialist=specialist,
+        starts_at=starts_at,
+        modality=modality,
+    )
+
+
+def test_a_participant_books_an_open_slot_and_gets_the_peer_they_chose(
+    people, participant, specialist
+):
+    starts_at = _slot(specialist)
+    appointment = _book(people, participant, specialist, starts_at)
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert appointment.ends_at - appointment.starts_at == timedelta(minutes=50)
+    assert Assignment.objects.get(participant=participant, ended_at__isnull=True).specialist == (
+        specialist
+    )
+    assert starts_at not in selectors.open_slot_starts(
+        specialist, starts_at, starts_at, for_participant=True
+    )
+    assert AuditEvent.objects.filter(
+        action="appointment.booked", participant_id=participant.pk
+    ).exists()
+    reminders = Reminder.objects.filter(appointment=appointment).order_by("-hours_before")
+    assert [(r.hours_before, r.channel) for r in reminders] == [(24, "email"), (1, "email")]
+    assert reminders[0].due_at == starts_at - timedelta(hours=24)
+
+
+def test_the_same_slot_cannot_be_booked_twice(org, people, participant, specialist):
+    starts_at = _slot(specialist)
+    _book(people, participant, specialist, starts_at)
+    other = factories.participant(org, specialist)
+    factories.consents(other, people[Role.ADMIN], "services")
+    with pytest.raises(services.SlotTaken, match="just taken"):
+        services.appointment_book(
+            actor=specialist,
+            participant=other,
+            specialist=specialist,
+            starts_at=starts_at,
+            modality="phone",
+        )
+    # Overlapping by ten minutes is the same as taking it: the buffer keeps them apart.
+    with pytest.raises(services.SlotTaken):
+        services.appointment_book(
+            actor=specialist,
+            participant=other,
+            specialist=specialist,
+            starts_at=starts_at + timedelta(minutes=40),
+            modality="phone",
+        )
+
+
+def test_participants_book_only_inside_notice_and_horizon(people, participant, specialist):
+    soon = timezone.now() + timedelta(minutes=30)
+    with pytest.raises(services.SlotTaken):
+        _book(people, participant, specialist, soon)
+    with pytest.raises(services.SlotTaken):
+        _book(people, participant, specialist, _far_future(specialist))
+
+
+def _far_future(specialist):
+    day = timezone.localdate() + timedelta(days=specialist.organization.booking_horizon_days + 2)
+    return datetime.combine(day, time(10), NEW_YORK)
+
+
+def test_consent_is_needed_and_video_needs_telehealth(org, people, specialist):
+    record = factories.participant(org, user=people[Role.PARTICIPANT].user)
+    starts_at = _slot(specialist)
+    with pytest.raises(ValidationError, match="Consent to peer support services"):
+        _book(people, record, specialist, starts_at)
+    factories.consents(record, people[Role.ADMIN], "services")
+    with pytest.raises(ValidationError, match="telehealth"):
+        _book(people, record, specialist, starts_at, modality="video")
+    with pytest.raises(ValidationError, match="does not meet that way"):
+        _book(people, record, specialist, starts_at, modality="in_person")
+
+
+def test_new_participants_see_only_certified_specialists_with_room(
+    org, people, participant, specialist
+):
+    profile = specialist.specialist_profile
+    profile.caseload_capacity = 1
+    profile.save()
+    factories.participant(org, specialist)  # the caseload is now full
+    with pytest.raises(ValidationError, match="not taking new participants"):
+        _book(people, participant, specialist, _slot(specialist))
+
+
+def test_a_participant_with_a_peer_books_with_that_peer(org, people, participant, specialist):
+    other = factories.certified(factories.member(org, Role.SPECIALIST))
+    services.availability_set_weekly(actor=other, specialist=other, hours=EVERY_DAY_9_TO_5)
+    _book(people, participant, specialist, _slot(specialist))
+    with pytest.raises(ValidationError, match="You already have a peer"):
+        _book(people, participant, other, _slot(other, days=4, hour=13))  # 10:00 in LA
+
+
+def test_someone_else_cannot_book_for_a_participant(org, people, participant, specialist):
+    stranger = factories.member(org, Role.PARTICIPANT)
+    with pytest.raises(PermissionDenied):
+        services.appointment_book(
+            actor=stranger,
+            participant=participant,
+            specialist=specialist,
+            starts_at=_slot(specialist),
+            modality="phone",
+        )
+
+
+def test_rescheduling_releases_the_old_time_and_its_reminders(people, participant, specialist):
+    first = _book(people, participant, specialist, _slot(specialist))
+    moved = services.appointment_reschedule(
+        actor=people[Role.PARTICIPANT], appointment=first, starts_at=_slot(specialist, days=4)
+    )
+    first.refresh_from_db()
+    assert first.status == AppointmentStatus.CANCELLED
+    assert moved.rescheduled_from == first
+    assert set(first.reminders.values_list("status", flat=True)) == {ReminderStatus.SKIPPED}
+    assert first.starts_at in selectors.open_slot_starts(
+        specialist, first.starts_at, first.starts_at, for_participant=True
+    )
+
+
+def test_participants_change_sessions_online_only_before_the_window(
+    people, participant, specialist
+):
+    appointment = _book(people, participant, specialist, _slot(specialist, days=1, hour=16))
+    # Window of 48 hours: the session tomorrow can no longer be changed online.
+    org = appointment.organization
+    org.cancellation_window_hours = 48
+    org.save()
+    with pytest.raises(ValidationError, match="until 48 hours before"):
+        services.appointment_cancel(actor=people[Role.PARTICIPANT], appointment=appointment)
+    services.appointment_cancel(actor=specialist, appointment=appointment, reason="Sick")
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.cancel_reason == "Sick"
+    with pytest.raises(ValidationError, match="no longer booked"):
+        services.appointment_cancel(actor=specialist, appointment=appointment)
+
+
+def test_no_show_once_the_session_has_begun(org, people, specialist):
+    record = factories.participant(org, specialist)
+    future = factories.appointment(org, specialist, record)
+    with pytest.raises(ValidationError, match="once it has begun"):
+        services.appointment_mark_no_show(actor=specialist, appointment=future)
+    started = factories.appointment(
+        org, specialist, record, starts_at=timezone.now() - timedelta(minutes=10)
+    )
+    services.appointment_mark_no_show(actor=specialist, appointment=started)
+    assert started.status == AppointmentStatus.NO_SHOW
+
+
+def test_time_off_and_extra_hours_change_the_slots(people, specialist):
+    starts_at = _slot(specialist)
+    services.availability_exception_add(
+        actor=specialist,
+        specialist=specialist,
+        kind="time_off",
+        starts_at=starts_at - timedelta(hours=1),
+        ends_at=starts_at + timedelta(hours=2),
+    )
+    assert starts_at not in selectors.open_slot_starts(
+        specialist, starts_at, starts_at, for_participant=True
+    )
+    evening = datetime.combine(starts_at.date(), time(19), NEW_YORK)
+    services.availability_exception_add(
+        actor=specialist,
+        specialist=specialist,
+        kind="extra",
+        starts_at=evening,
+        ends_at=evening + timedelta(hours=1),
+    )
+    assert selectors.open_slot_starts(
+        specialist, evening, evening + timedelta(hours=1), for_participant=True
+    ) == [evening]
+
+
+def test_weekly_hours_are_checked(people, specialist):
+    with pytest.raises(ValidationError, match="overlap"):
+        services.availability_set_weekly(
+            actor=specialist,
+            specialist=specialist,
+            hours=[WeeklyHours(0, time(9), time(12)), WeeklyHours(0, time(11), time(14))],
+        )
+    with pytest.raises(PermissionDenied):
+        services.availability_set_weekly(
+            actor=people[Role.SUPERVISOR], specialist=specialist, hours=[]
+        )

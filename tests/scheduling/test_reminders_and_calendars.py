@@ -1,0 +1,192 @@
+"""Confirmations with iCalendar files, reminders sent by the database worker, calendar feeds.
+
+The worker is the real one (`db_worker --batch` of django-tasks-db) on the test database;
+"time passing" is simulated by moving a queued task's run_after into the past. The tests
+commit (the worker closes its connection when done), so on_commit hooks run as in production.
+"""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from icalendar import Calendar
+
+from peerwell.audit.models import AuditEvent
+from peerwell.core.roles import Role
+from peerwell.scheduling import services
+from peerwell.scheduling.models import Reminder, ReminderStatus
+from peerwell.scheduling.rules import WeeklyHours
+from tests import factories
+
+NEW_YORK = ZoneInfo("America/New_York")
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_worker():
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+
+def make_due(task_path_end: str):
+    DBTaskResult.objects.filter(task_path__endswith=task_path_end).update(
+        run_after=timezone.now() - timedelta(seconds=1)
+    )
+
+
+@pytest.fixture
+def booked(org, people):
+    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
+    )
+    record = factories.participant(
+        org, user=people[Role.PARTICIPANT].user, preferred_name="Rosa Quiet"
+    )
+    factories.consents(record, people[Role.ADMIN], "services")
+    starts_at = datetime.combine(timezone.localdate() + timedelta(days=3), time(12), NEW_YORK)
+    appointment = services.appointment_book(
+        actor=people[Role.PARTICIPANT],
+        participant=record,
+        specialist=specialist,
+        starts_at=starts_at,
+        modality="phone",
+    )
+    return appointment
+
+
+def ics_of(message) -> Calendar:
+    (attachment,) = message.attachments
+    assert attachment.mimetype == "text/calendar"
+    return Calendar.from_ical(attachment.content)
+
+
+def test_a_booking_is_confirmed_by_email_with_an_icalendar_invitation(booked):
+    assert mail.outbox == []  # nothing is sent while the request waits: the worker sends
+    run_worker()
+    participant_mail, specialist_mail = mail.outbox
+    assert participant_mail.to == [booked.participant.user.email]
+    assert specialist_mail.to == [booked.specialist.user.email]
+    for message in mail.outbox:
+        calendar = ics_of(message)
+        assert calendar["METHOD"] == "REQUEST"
+        (event,) = calendar.walk("VEVENT")
+        assert event["UID"] == booked.ical_uid
+        assert event.decoded("DTSTART") == booked.starts_at
+        assert event.decoded("DTEND") == booked.ends_at
+        assert "Rosa" not in str(message.attachments[0].content)
+    assert "Rosa" not in specialist_mail.body
+
+
+def test_reminders_go_out_once_when_due(booked):
+    run_worker()
+    mail.outbox.clear()
+    make_due("send_reminder")
+    run_worker()
+    assert len(mail.outbox) == 2
+    assert all("Reminder" in m.subject for m in mail.outbox)
+    assert set(booked.reminders.values_list("status", flat=True)) == {ReminderStatus.SENT}
+    assert AuditEvent.objects.filter(action="reminder.sent").count() == 2
+    # A second delivery of the same task (a retry, a second worker) sends nothing.
+    from peerwell.scheduling.tasks import send_reminder
+
+    for reminder in booked.reminders.all():
+        assert send_reminder.call(reminder.pk) == "already handled"
+    assert len(mail.outbox) == 2
+
+
+def test_a_cancelled_session_sends_no_reminder_and_a_cancellation(booked, people):
+    run_worker()
+    mail.outbox.clear()
+    services.appointment_cancel(actor=booked.specialist, appointment=booked)
+    make_due("send_reminder")
+    run_worker()
+    assert set(booked.reminders.values_list("status", flat=True)) == {ReminderStatus.SKIPPED}
+    assert [m.subject.startswith("Cancelled") for m in mail.outbox] == [True, True]
+    calendar = ics_of(mail.outbox[0])
+    assert calendar["METHOD"] == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
+
+
+def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path):
+    settings.PEERWELL_SMS_DIR = str(tmp_path)
+    specialist = factories.certified(people[Role.SPECIALIST])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
+    )
+    record = factories.participant(org, contact_method="text", phone="5035550100")
+    factories.consents(record, people[Role.ADMIN], "services")
+    starts_at = datetime.combine(timezone.localdate() + timedelta(days=2), time(12), NEW_YORK)
+    appointment = services.appointment_book(
+        actor=specialist,
+        participant=record,
+        specialist=specialist,
+        starts_at=starts_at,
+        modality="phone",
+    )
+    assert set(appointment.reminders.values_list("channel", flat=True)) == {"sms"}
+    make_due("send_reminder")
+    run_worker()
+    texts = sorted(tmp_path.iterdir())
+    assert len(texts) == 2
+    assert texts[0].read_text().startswith("To: 5035550100")
+    assert "peer support session" in texts[0].read_text()
+
+
+def test_no_reminder_is_made_for_a_time_already_past(org, people):
+    specialist = factories.certified(people[Role.SPECIALIST])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
+    )
+    record = factories.participant(org, email="p@example.org")
+    factories.consents(record, people[Role.ADMIN], "services")
+    from peerwell.scheduling.selectors import open_slot_starts
+
+    now = timezone.now()
+    soon = open_slot_starts(specialist, now, now + timedelta(hours=6), for_participant=False)[2]
+    appointment = services.appointment_book(
+        actor=specialist,
+        participant=record,
+        specialist=specialist,
+        starts_at=soon,
+        modality="phone",
+    )
+    assert list(
+        Reminder.objects.filter(appointment=appointment).values_list("hours_before", flat=True)
+    ) == [1]
+
+
+def test_a_private_calendar_feed_lists_sessions_until_it_is_stopped(client, booked, people):
+    participant = people[Role.PARTICIPANT]
+    factories.sign_in(client, participant)
+    response = client.post("/calendar/feeds/")
+    assert response.status_code == 302
+    page = client.get("/calendar/feeds/")
+    url = page.context["new_feed_url"]
+    assert "/calendar/" in url and url.endswith(".ics")
+    path = url.split("testserver", 1)[1]
+
+    client.logout()
+    feed = client.get(path)
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(feed.content)
+    (event,) = calendar.walk("VEVENT")
+    assert event["UID"] == booked.ical_uid
+    assert "Rosa" not in feed.content.decode()
+    assert AuditEvent.objects.filter(action="calendar_feed.read").count() == 1
+
+    factories.sign_in(client, participant)
+    client.post("/calendar/feeds/revoke/")
+    client.logout()
+    assert client.get(path).status_code == 404
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
