@@ -345,6 +345,8 @@ LOGGING = {
     "loggers": {
         # Axes logs usernames and addresses; the audit trail already holds what is needed.
         "axes": {"level": "WARNING"},
+        # httpx (benchmarks, tests) logs every request at INFO.
+        "httpx": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "peerwell.core.errors.csrf_failure"
