@@ -4,9 +4,10 @@ urlpatterns = [
     path("", include("peerwell.core.urls")),
     path("", include("peerwell.accounts.urls")),
     path("audit/", include("peerwell.audit.urls")),
-    path("participants/", include("peerwell.participants.urls")),
+    path("", include("peerwell.participants.urls")),
     path("", include("peerwell.notes.urls")),
     path("", include("peerwell.workforce.urls")),
+    path("", include("peerwell.matching.urls")),
     path("", include("peerwell.scheduling.urls")),
 ]
 

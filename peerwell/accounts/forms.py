@@ -29,6 +29,14 @@ class SignInForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.email_confirmed:
+            raise forms.ValidationError(
+                _("Confirm your email address first: open the link we emailed you."),
+                code="email_unconfirmed",
+            )
+
     error_messages = {
         "invalid_login": _("That email and password do not match an account."),
         "inactive": _("This account is not active. Ask your program admin."),
@@ -172,6 +180,7 @@ class OrganizationSettingsForm(forms.Form):
     booking_horizon_days = _organization_field("booking_horizon_days")
     cancellation_window_hours = _organization_field("cancellation_window_hours")
     reminder_hours = _organization_field("reminder_hours")
+    self_sign_up = _organization_field("self_sign_up")
 
     def clean_reminder_hours(self) -> str:
         return ",".join(

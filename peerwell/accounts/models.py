@@ -36,6 +36,9 @@ class User(AbstractBaseUser):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # False from self sign-up until the emailed link is opened; invited people confirmed
+    # their address by using the invitation.
+    email_confirmed = models.BooleanField(_("email confirmed"), default=True)
     # Bumped by "sign out everywhere": it is part of the session hash, so every session
     # signed with the old value stops being valid on its next request.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
@@ -76,6 +79,9 @@ class Membership(OrgScoped):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # False from self sign-up until the emailed link is opened; invited people confirmed
+    # their address by using the invitation.
+    email_confirmed = models.BooleanField(_("email confirmed"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

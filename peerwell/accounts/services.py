@@ -336,6 +336,7 @@ ORGANIZATION_SETTINGS = (
     "booking_horizon_days",
     "cancellation_window_hours",
     "reminder_hours",
+    "self_sign_up",
 )
 
 

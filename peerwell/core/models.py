@@ -90,6 +90,11 @@ class Organization(models.Model):
         validators=[validate_reminder_hours],
         help_text=_("Comma-separated, for example 24,1. Leave empty to send no reminders."),
     )
+    self_sign_up = models.BooleanField(
+        _("people may sign themselves up"),
+        default=False,
+        help_text=_("Offers a sign-up page at /join/ followed by the organization's short name."),
+    )
     is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,7 +16,7 @@ from peerwell.accounts.models import Invitation, Membership
 from peerwell.core.roles import Role
 from peerwell.notes.models import GoalNote, NoteStatus
 from peerwell.participants.models import Consent, Participant
-from peerwell.participants.selectors import participants_visible_to
+from peerwell.participants.selectors import participants_visible_to, record_of
 from peerwell.scheduling.models import Appointment, AvailabilityException
 from peerwell.scheduling.selectors import appointments_visible_to
 
@@ -214,12 +214,7 @@ def access_specialist(membership: Membership, specialist_id) -> Membership:
 def access_own_participant(membership: Membership) -> Participant:
     """The participant record of the signed-in participant; 404 if there is none."""
     require(membership, Permission.OWN_SESSIONS)
-    participant = (
-        Participant.objects.in_org(membership.organization)
-        .filter(user=membership.user)
-        .select_related("user", "organization")
-        .first()
-    )
+    participant = record_of(membership)
     if participant is None:
         raise Http404(_("Not found."))
     return participant

@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from peerwell.accounts.forms import TIME_ZONE_CHOICES, InvitationAcceptForm
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
+from peerwell.core.widgets import LongSelect
 from peerwell.participants.models import Consent, Participant, ParticipantStatus
 from peerwell.participants.services import PREFERENCE_FIELDS, RECORD_FIELDS
 from peerwell.workforce.models import LivedExperience, Modality, SupportArea, TimeOfDay
@@ -115,3 +118,48 @@ class AssignForm(forms.Form):
             .order_by("user__full_name")
         )
         self.fields["specialist"].label_from_instance = lambda m: m.user.full_name
+
+
+class SignUpForm(InvitationAcceptForm):
+    """Self sign-up of a participant: an account, and the consents services begin with."""
+
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    preferred_name = forms.CharField(
+        label=_("What should we call you? (optional)"), max_length=100, required=False
+    )
+    time_zone = forms.ChoiceField(label=_("Your time zone"), widget=LongSelect)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    consent_services = forms.BooleanField(
+        label=_(
+            "I agree to receive peer support services. Peer support is not therapy, "
+            "treatment or crisis care, and I can stop at any time."
+        ),
+        error_messages={"required": _("Agreeing to peer support services is needed to join.")},
+    )
+    consent_telehealth = forms.BooleanField(
+        label=_("I agree to video sessions (telehealth). Optional: phone and in person work too."),
+        required=False,
+    )
+
+    field_order = [
+        "full_name",
+        "preferred_name",
+        "email",
+        "password",
+        "password_again",
+        "time_zone",
+        "language",
+        "consent_services",
+        "consent_telehealth",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, email="", **kwargs)
+        self.fields["full_name"].label = _("Your name")
+        self.fields["time_zone"].choices = TIME_ZONE_CHOICES
+
+    def clean(self):
+        self.email = self.cleaned_data.get("email", "")
+        return super().clean()

@@ -31,6 +31,16 @@ def participants_visible_to(membership: Membership) -> QuerySet[Participant]:
     return participants.none()
 
 
+def record_of(membership: Membership) -> Participant | None:
+    """The participant record of a participant's own portal account, if it has one."""
+    return (
+        Participant.objects.in_org(membership.organization)
+        .filter(user=membership.user)
+        .select_related("user", "organization")
+        .first()
+    )
+
+
 def caseload(membership: Membership) -> QuerySet[Participant]:
     return (
         participants_visible_to(membership)

@@ -1,18 +1,26 @@
-from datetime import date
+from datetime import date, timedelta
 
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerwell.accounts.models import Membership
+from peerwell.accounts.models import Membership, User
+from peerwell.accounts.services import membership_create, user_create
 from peerwell.audit.services import audit_record
+from peerwell.core.models import Organization
 from peerwell.core.roles import Role
 from peerwell.participants.models import (
     Assignment,
     Consent,
+    ConsentKind,
+    ContactMethod,
     Participant,
     ParticipantStatus,
+    ReferralSource,
     StatusChange,
 )
 from peerwell.participants.selectors import normalize_phone, possible_duplicates
@@ -289,3 +297,120 @@ def consent_revoke(*, actor: Membership, consent: Consent, reason: str) -> Conse
             detail={"kind": consent.kind},
         )
     return consent
+
+
+SIGN_UP_SALT = "peerwell.participants.sign_up"
+SIGN_UP_LINK_DAYS = 3
+
+
+def participant_sign_up(
+    *,
+    organization: Organization,
+    full_name: str,
+    preferred_name: str,
+    email: str,
+    password: str,
+    time_zone: str,
+    language: str,
+    telehealth: bool,
+    base_url: str,
+) -> Participant | None:
+    """A person signs themself up: an account (unconfirmed until they open the emailed
+    link), a participant record with status referred, and the consents they gave.
+
+    For an address that already has an account nothing is created and the owner is told
+    by email instead, so the page never reveals who has an account.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        body = render_to_string(
+            "participants/email/already_registered.txt",
+            {"organization": organization, "link": f"{base_url}/account/password-reset/"},
+        )
+        subject = _("Your Peerwell account")
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+        return None
+    with transaction.atomic():
+        user = user_create(
+            email=email,
+            full_name=full_name.strip(),
+            password=password,
+            preferred_name=preferred_name.strip(),
+            time_zone=time_zone,
+            language=language,
+            email_confirmed=False,
+        )
+        membership = membership_create(
+            organization=organization, user=user, role=Role.PARTICIPANT, actor=user
+        )
+        participant = Participant.objects.create(
+            organization=organization,
+            preferred_name=preferred_name.strip() or full_name.strip(),
+            legal_name=full_name.strip(),
+            email=email,
+            contact_method=ContactMethod.EMAIL,
+            referral_source=ReferralSource.SELF,
+            user=user,
+            created_by=membership,
+        )
+        evidence = _("Agreed online when signing up")
+        today = timezone.localdate()
+        kinds = [ConsentKind.SERVICES] + ([ConsentKind.TELEHEALTH] if telehealth else [])
+        for kind in kinds:
+            consent_record(
+                actor=membership,
+                participant=participant,
+                kind=kind,
+                given_on=today,
+                evidence=evidence,
+            )
+        _audit("participant.signed_up", actor=membership, participant=participant, obj=participant)
+        token = signing.dumps({"user": user.pk, "email": email}, salt=SIGN_UP_SALT)
+        body = render_to_string(
+            "participants/email/confirm_email.txt",
+            {
+                "organization": organization,
+                "link": f"{base_url}/join/confirm/{token}/",
+                "days": SIGN_UP_LINK_DAYS,
+            },
+        )
+        subject = _("Confirm your email for %(organization)s") % {"organization": organization.name}
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return participant
+
+
+def participant_confirm_email(token: str) -> User:
+    """Open the sign-up link: the account's address is confirmed and it may sign in.
+
+    Raises ValidationError for a link that is broken, too old, or already used.
+    """
+    try:
+        data = signing.loads(token, salt=SIGN_UP_SALT, max_age=timedelta(days=SIGN_UP_LINK_DAYS))
+    except signing.BadSignature:
+        raise ValidationError(
+            _("This link is broken or too old. Sign up again, or sign in if you already did.")
+        ) from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data["user"], email=data["email"]).first()
+        if user is None or user.email_confirmed:
+            raise ValidationError(_("This link was already used. Sign in to continue."))
+        user.email_confirmed = True
+        user.save(update_fields=["email_confirmed"])
+        membership = user.memberships.select_related("organization").first()
+        audit_record(
+            action="account.email_confirmed",
+            actor=user,
+            organization=membership.organization if membership else None,
+            obj=user,
+        )
+    return user
+
+
+def participant_update_preferences(
+    *, actor: Membership, participant: Participant, preferences: dict
+) -> Participant:
+    """The participant answers (or changes) what they look for in a peer; all optional."""
+    unknown = set(preferences) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown preferences: %(names)s") % {"names": sorted(unknown)})
+    return participant_update(actor=actor, participant=participant, record=preferences)

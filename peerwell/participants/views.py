@@ -1,13 +1,19 @@
+from copy import copy
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerwell.accounts.middleware import mfa_not_required
 from peerwell.audit.services import audit_record
 from peerwell.core import policy
+from peerwell.core.models import Organization
 from peerwell.core.policy import Permission
 from peerwell.participants import selectors, services
 from peerwell.participants.chart import sections_for
@@ -16,11 +22,17 @@ from peerwell.participants.forms import (
     ConsentForm,
     IntakeForm,
     ParticipantForm,
+    PeerPreferencesForm,
     RevokeForm,
+    SignUpForm,
     StatusForm,
 )
 
 PAGE_SIZE = 25
+
+
+# Forms below work on a copy of the record: validating a ModelForm writes into its
+# instance, and the services compare the record before and after to save and audit changes.
 
 
 def _record(form) -> dict:
@@ -121,7 +133,7 @@ def participant_edit(request, participant_id: int):
     participant = policy.access_participant(
         request.membership, participant_id, Permission.PARTICIPANT_EDIT
     )
-    form = ParticipantForm(request.POST or None, instance=participant)
+    form = ParticipantForm(request.POST or None, instance=copy(participant))
     if request.method == "POST" and form.is_valid():
         try:
             services.participant_update(
@@ -219,3 +231,77 @@ def participant_assign(request, participant_id: int):
             messages.success(request, _("Caseload updated."))
             return redirect("participants:chart", participant_id=participant.pk)
     return render(request, "participants/assign.html", {"participant": participant, "form": form})
+
+
+@login_not_required
+@mfa_not_required
+def sign_up(request, organization_slug: str):
+    organization = get_object_or_404(Organization, slug=organization_slug, self_sign_up=True)
+    form = SignUpForm(
+        request.POST or None,
+        initial={"time_zone": organization.time_zone, "language": get_language()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.participant_sign_up(
+                organization=organization,
+                full_name=data["full_name"],
+                preferred_name=data["preferred_name"],
+                email=data["email"],
+                password=data["password"],
+                time_zone=data["time_zone"],
+                language=data["language"],
+                telehealth=data["consent_telehealth"],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("participants:sign_up_sent")
+    return render(
+        request,
+        "participants/sign_up.html",
+        {"organization": organization, "form": form, "error_form": form if form.errors else None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+@mfa_not_required
+def sign_up_sent(request):
+    return render(request, "participants/sign_up_sent.html")
+
+
+@login_not_required
+@mfa_not_required
+def confirm_email(request, token: str):
+    try:
+        services.participant_confirm_email(token)
+    except ValidationError as error:
+        return render(
+            request,
+            "participants/sign_up_confirmed.html",
+            {"error": " ".join(error.messages)},
+            status=410,
+        )
+    return render(request, "participants/sign_up_confirmed.html")
+
+
+@policy.permission_required(Permission.OWN_PREFERENCES_EDIT)
+def my_preferences(request):
+    """The optional questionnaire: what the participant looks for in a peer."""
+    participant = policy.access_own_participant(request.membership)
+    # Every question may be skipped: an empty POST is still an answer.
+    form = PeerPreferencesForm(
+        request.POST if request.method == "POST" else None, instance=copy(participant)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.participant_update_preferences(
+            actor=request.membership,
+            participant=participant,
+            preferences={f: form.cleaned_data[f] for f in PeerPreferencesForm.Meta.fields},
+        )
+        messages.success(request, _("Thank you. Here are peer supporters who may suit you."))
+        return redirect("matching:directory")
+    return render(request, "participants/my_preferences.html", {"form": form})

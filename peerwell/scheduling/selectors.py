@@ -1,7 +1,7 @@
 """Reads for scheduling: open slots, calendars, a participant's sessions."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -208,3 +208,22 @@ def feed_appointments(membership: Membership) -> list[Appointment]:
     else:
         appointments = appointments.filter(specialist=membership)
     return list(appointments.order_by("starts_at")[:1000])
+
+
+def today_and_tomorrow(specialist: Membership) -> list[Appointment]:
+    """The specialist's booked sessions from now to the end of tomorrow, in the zone the
+    page is shown in (theirs)."""
+    zone = timezone.get_current_timezone()
+    end = datetime.combine(timezone.localdate(timezone=zone) + timedelta(days=2), time.min, zone)
+    return calendar(specialist, timezone.now() - timedelta(hours=1), end)
+
+
+def sessions_of(participant: Participant) -> list[Appointment]:
+    """A participant's sessions for the chart: what is coming, then the last few."""
+    now = timezone.now()
+    sessions = Appointment.objects.filter(participant=participant).select_related(
+        "specialist__user"
+    )
+    upcoming = list(sessions.filter(ends_at__gt=now, status=AppointmentStatus.BOOKED)[:10])
+    past = list(sessions.filter(starts_at__lte=now).order_by("-starts_at")[:5])
+    return upcoming + past

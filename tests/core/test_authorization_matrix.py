@@ -115,6 +115,12 @@ def _time_off(org, people):
     return {"exception_id": exception.pk}
 
 
+def _open_sign_up(org, people):
+    org.self_sign_up = True
+    org.save()
+    return {"organization_slug": org.slug}
+
+
 def _feed(org, people):
     return {"token": calendar_feed_create(actor=people[SP])[1]}
 
@@ -208,6 +214,11 @@ MATRIX = {
     "scheduling:calendar_feeds": ("GET", {P, SP}, None),
     "scheduling:calendar_feed_revoke": ("POST", {P, SP}, None),
     "scheduling:calendar_feed": ("GET", PUBLIC, _feed),
+    "participants:sign_up": ("GET", PUBLIC, _open_sign_up),
+    "participants:sign_up_sent": ("GET", PUBLIC, None),
+    "participants:confirm_email": ("GET", PUBLIC, lambda org, people: {"token": "not-a-token"}),
+    "participants:my_preferences": ("GET", {P}, _own_sessions),
+    "matching:directory": ("GET", {P, SP, SU, AD}, None),
 }
 
 # Answers that mean "you may": the page, a redirect onward, or no content.

@@ -111,3 +111,30 @@ def test_release_form_errors_are_shown_not_raised(client, org, people):
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= {"recipient", "purpose", "information"}
+
+
+def test_an_edit_of_the_record_is_saved_and_audited(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    record = factories.participant(org, specialist, preferred_name="Sam")
+    factories.sign_in(client, specialist)
+    form = client.get(f"/participants/{record.pk}/edit/").context["form"]
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value not in (None, []) and name in form.fields
+    }
+    response = client.post(
+        f"/participants/{record.pk}/edit/",
+        {
+            **data,
+            "preferred_name": "Sammy",
+            "pronouns": "they/them",
+            "shared_experiences": ["veteran"],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    record.refresh_from_db()
+    assert (record.preferred_name, record.pronouns) == ("Sammy", "they/them")
+    assert record.shared_experiences == ["veteran"]
+    event = AuditEvent.objects.get(action="participant.updated", participant_id=record.pk)
+    assert event.detail == {"fields": ["preferred_name", "pronouns", "shared_experiences"]}

@@ -1,0 +1,116 @@
+"""The peer directory: offered specialists, filtered, and ranked for a participant."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from peerwell.accounts.models import Membership
+from peerwell.matching import availability
+from peerwell.matching.rules import Candidate, Labels, Match, Preferences, rank
+from peerwell.participants.models import Participant
+from peerwell.workforce.models import Certification, LivedExperience, Modality, SupportArea
+from peerwell.workforce.selectors import offered_specialists
+
+LABELS = Labels(
+    experience=dict(LivedExperience.choices),
+    support=dict(SupportArea.choices),
+    modality=dict(Modality.choices),
+)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    experience: str = ""
+    language: str = ""
+    modality: str = ""
+    gender: str = ""
+
+    def keep(self, candidate: Candidate) -> bool:
+        languages = {language.casefold() for language in candidate.languages}
+        return (
+            (not self.experience or self.experience in candidate.lived_experience)
+            and (not self.language or self.language.casefold() in languages)
+            and (not self.modality or self.modality in candidate.modalities)
+            and (not self.gender or self.gender == candidate.gender)
+        )
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    specialist: Membership
+    certification: Certification | None
+    match: Match
+
+    @property
+    def profile(self):
+        return self.specialist.specialist_profile
+
+
+def preferences_of(participant: Participant) -> Preferences:
+    return Preferences(
+        shared_experiences=frozenset(participant.shared_experiences),
+        recovery_pathway=participant.recovery_pathway,
+        language=participant.peer_language,
+        support_wanted=frozenset(participant.support_wanted),
+        modalities=frozenset(participant.modalities),
+        preferred_times=frozenset(participant.preferred_times),
+        gender=participant.peer_gender,
+        age_range=participant.peer_age_range,
+    )
+
+
+def _offered(organization) -> QuerySet[Membership]:
+    return offered_specialists(organization).select_related("user", "specialist_profile")
+
+
+def directory(
+    organization,
+    *,
+    viewer_zone: str,
+    participant: Participant | None = None,
+    filters: DirectoryFilters | None = None,
+) -> list[DirectoryEntry]:
+    """Specialists offered to new participants, filtered; ranked by matching when a
+    participant is looking, by name otherwise. Three queries, whatever the size."""
+    specialists = {m.pk: m for m in _offered(organization)}
+    today = timezone.localdate()
+    certifications: dict[int, Certification] = {}
+    for certification in Certification.objects.filter(
+        specialist_id__in=specialists,
+        verified_at__isnull=False,
+        issued_on__lte=today,
+        expires_on__gte=today,
+    ).order_by("expires_on"):
+        certifications[certification.specialist_id] = certification
+    hours = availability.weekly_hours(list(specialists), viewer_zone)
+    candidates = [
+        _candidate(specialist, hours.get(pk, set())) for pk, specialist in specialists.items()
+    ]
+    filters = filters or DirectoryFilters()
+    candidates = [c for c in candidates if filters.keep(c)]
+    preferences = preferences_of(participant) if participant else Preferences()
+    matches = rank(preferences, candidates, LABELS)
+    if participant is None:
+        matches.sort(key=lambda m: (m.candidate.name.casefold(), m.candidate.id))
+    return [
+        DirectoryEntry(specialists[m.candidate.id], certifications.get(m.candidate.id), m)
+        for m in matches
+    ]
+
+
+def _candidate(specialist: Membership, hours: set[tuple[int, int]]) -> Candidate:
+    profile = specialist.specialist_profile
+    return Candidate(
+        id=specialist.pk,
+        name=specialist.user.display_name,
+        lived_experience=frozenset(profile.lived_experience),
+        languages=tuple(profile.languages),
+        specializations=frozenset(profile.specializations),
+        modalities=frozenset(profile.modalities or Modality.values),
+        gender=profile.gender,
+        age_range=profile.age_range,
+        caseload=specialist.caseload_size,
+        capacity=profile.caseload_capacity,
+        weekly_hours=frozenset(hours),
+    )

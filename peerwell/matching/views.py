@@ -1,0 +1,45 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from peerwell.audit.services import audit_record
+from peerwell.core import policy
+from peerwell.core.policy import Permission
+from peerwell.core.roles import Role
+from peerwell.matching import selectors
+from peerwell.matching.forms import DirectoryFilterForm
+from peerwell.participants.selectors import record_of
+
+
+@policy.permission_required(Permission.DIRECTORY_VIEW)
+def directory(request):
+    """The peer directory: ranked with reasons for a participant, by name for staff."""
+    form = DirectoryFilterForm(request.GET or None)
+    filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
+    participant = None
+    if request.membership.role == Role.PARTICIPANT:
+        participant = record_of(request.membership)
+        if participant is not None:
+            # Ranking reads the participant's preferences: personal data.
+            audit_record(
+                action="directory.ranked",
+                actor=request.user,
+                organization=request.membership.organization,
+                obj=participant,
+                participant_id=participant.pk,
+            )
+    entries = selectors.directory(
+        request.membership.organization,
+        viewer_zone=timezone.get_current_timezone_name(),
+        participant=participant,
+        filters=filters,
+    )
+    return render(
+        request,
+        "matching/directory.html",
+        {
+            "entries": entries,
+            "form": form,
+            "ranked": participant is not None,
+            "can_book": participant is not None,
+        },
+    )

@@ -1,0 +1,96 @@
+"""The peer directory: who is offered, ranked with reasons, filtered, in fixed queries."""
+
+from datetime import time, timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from peerwell.core.roles import Role
+from peerwell.scheduling import services
+from peerwell.scheduling.rules import WeeklyHours
+from peerwell.workforce.models import Certification
+from tests import factories
+
+
+def _peer(org, name, **profile):
+    specialist = factories.certified(
+        factories.member(org, Role.SPECIALIST, full_name=name), **profile
+    )
+    return specialist
+
+
+def _names(response):
+    return [entry.specialist.user.full_name for entry in response.context["entries"]]
+
+
+def test_only_certified_peers_with_room_who_accept_new_people_are_offered(client, org, people):
+    _peer(org, "Offered Olu")
+    _peer(org, "Closed Cam", accepting_new=False)
+    full = _peer(org, "Full Fay", caseload_capacity=1)
+    factories.participant(org, full)
+    lapsed = _peer(org, "Lapsed Lee")
+    Certification.objects.filter(specialist=lapsed).update(
+        expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    unverified = _peer(org, "Pending Pat")
+    Certification.objects.filter(specialist=unverified).update(verified_at=None)
+    factories.sign_in(client, people[Role.SUPERVISOR])
+    assert _names(client.get("/peers/")) == ["Offered Olu"]
+
+
+def test_a_participant_sees_peers_ranked_with_reasons(client, org, people):
+    person = people[Role.PARTICIPANT]
+    factories.participant(
+        org,
+        user=person.user,
+        shared_experiences=["veteran"],
+        peer_language="Spanish",
+        preferred_times=["evening"],
+    )
+    person.user.time_zone = "America/Los_Angeles"
+    person.user.save()
+    _peer(org, "Anne Other", languages=["English"])
+    match = _peer(
+        org, "Vero Vargas", lived_experience=["veteran"], languages=["English", "Spanish"]
+    )
+    services.availability_set_weekly(
+        actor=match,
+        specialist=match,
+        hours=[WeeklyHours(day, time(17), time(20)) for day in range(5)],
+    )
+    factories.sign_in(client, person)
+    response = client.get("/peers/")
+    assert _names(response) == ["Vero Vargas", "Anne Other"]
+    page = response.content.decode()
+    assert "shares: Veteran, Spanish; evenings free" in page
+    assert f"/peers/{match.pk}/book/" in page
+    assert "Certified: Certified Peer Specialist" in page
+
+
+def test_filters_narrow_the_directory(client, org, people):
+    _peer(org, "Phone Only", modalities=["phone"], gender="man")
+    _peer(org, "Video Too", modalities=["video", "phone"], gender="woman", languages=["Spanish"])
+    factories.sign_in(client, people[Role.SPECIALIST])
+    assert _names(client.get("/peers/?modality=video")) == ["Video Too"]
+    assert _names(client.get("/peers/?language=spanish")) == ["Video Too"]
+    assert _names(client.get("/peers/?gender=man")) == ["Phone Only"]
+    assert client.get("/peers/?modality=telepathy").status_code == 200  # a bad filter is ignored
+
+
+def test_the_directory_takes_the_same_queries_for_two_peers_or_twenty(
+    client, org, people, django_assert_num_queries
+):
+    person = people[Role.PARTICIPANT]
+    factories.participant(org, user=person.user)
+    for n in range(2):
+        _peer(org, f"Peer {n}", lived_experience=["parent"])
+    factories.sign_in(client, person)
+    client.get("/peers/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/peers/")
+    for n in range(18):
+        _peer(org, f"More {n}", lived_experience=["veteran"])
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/peers/")
+    assert len(response.context["entries"]) == 20
