@@ -269,9 +269,15 @@ if PRODUCTION:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# A signed-in person's language is their preference (UserPreferencesMiddleware); before
+# signing in, the language switcher's cookie, else the browser's Accept-Language
+# (LocaleMiddleware). Catalogs: peerwell/locale/LANG/LC_MESSAGES/django.po, `make messages`.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -1,7 +1,12 @@
+from pathlib import Path
+
 import pytest
+from django.utils import translation
 
 from peerwell.core.roles import Role
 from tests import factories
+
+LOCALE = Path(__file__).resolve().parents[1] / "peerwell" / "locale"
 
 
 @pytest.fixture(autouse=True)
@@ -9,6 +14,23 @@ def _fast_password_hashing(settings):
     # Argon2 is what production uses (tests/core/test_settings.py asserts it); here a fast
     # hasher keeps hundreds of sign-ins quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A signed-in person's language is activated for their request and stays active in the
+    # thread; the next test's own gettext calls should not find Spanish left over.
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def compiled_catalogs():
+    """Pages in Spanish need the compiled catalogs, build output of `make messages`."""
+    for po in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            pytest.fail(f"{mo} is missing or older than its .po: run `make messages`")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
@@ -11,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import Membership, User
+from peerwell.core.i18n import language_choices
 from peerwell.core.models import Organization, parse_reminder_hours
 from peerwell.core.roles import STAFF_ROLES, Role
 from peerwell.core.widgets import LongSelect
@@ -92,13 +92,19 @@ class EnrolmentCodeForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=[("", _("Use my organization's time zone")), *TIME_ZONE_CHOICES],
         required=False,
         widget=LongSelect,
     )
+
+
+class LanguageForm(forms.Form):
+    """The language switcher of pages seen before signing in (base.html)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
 
 
 class InvitationForm(forms.Form):

@@ -1,13 +1,13 @@
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from peerwell.core.i18n import language_choices
 from peerwell.core.models import OrgScoped, OrgScopedQuerySet
 from peerwell.core.roles import STAFF_ROLES, Role
 
@@ -32,7 +32,7 @@ class User(AbstractBaseUser):
     full_name = models.CharField(_("full name"), max_length=200)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=language_choices, default="en"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

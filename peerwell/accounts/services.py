@@ -143,12 +143,18 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
 
 
 def invitation_accept(
-    *, token: str, full_name: str, password: str, existing_user: User | None = None
+    *,
+    token: str,
+    full_name: str,
+    password: str,
+    existing_user: User | None = None,
+    language: str = "en",
 ) -> Membership:
     """Use an invitation once: create the account (or take the signed-in one) and its role.
 
     Precondition: for an existing account the caller has authenticated it (signed in, or
     checked its password). The invitation row is locked so a link cannot be used twice.
+    A new account keeps `language`, the language the person accepted in, as its preference.
     """
     with transaction.atomic():
         invitation = (
@@ -166,7 +172,9 @@ def invitation_accept(
                 raise ValidationError(_("This invitation was sent to another email address."))
             user = existing_user
         else:
-            user = user_create(email=invitation.email, full_name=full_name, password=password)
+            user = user_create(
+                email=invitation.email, full_name=full_name, password=password, language=language
+            )
         membership = membership_create(
             organization=invitation.organization, user=user, role=invitation.role, actor=user
         )

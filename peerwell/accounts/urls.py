@@ -28,6 +28,7 @@ urlpatterns = [
         name="recovery_codes_regenerate",
     ),
     path("account/", views.account_settings, name="settings"),
+    path("account/language/", views.set_language, name="set_language"),
     path("account/keepalive/", views.keepalive, name="keepalive"),
     path("account/organization/", views.organization_choose, name="organization_choose"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),

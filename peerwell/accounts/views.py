@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from peerwell.accounts import selectors, services
@@ -23,6 +25,7 @@ from peerwell.accounts.forms import (
     EnrolmentCodeForm,
     InvitationAcceptForm,
     InvitationForm,
+    LanguageForm,
     OneTimeCodeForm,
     PreferencesForm,
     SignInForm,
@@ -159,6 +162,7 @@ def account_settings(request):
     form = PreferencesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_update_preferences(user=request.user, **form.cleaned_data)
+        translation.activate(request.user.language)  # say it in the language just chosen
         messages.success(request, _("Your preferences are saved."))
         return redirect("accounts:settings")
     return _settings_page(request, preferences=form if request.method == "POST" else None)
@@ -210,6 +214,24 @@ def organization_choose(request):
     return redirect("core:home")
 
 
+@login_not_required
+@require_POST
+def set_language(request):
+    """The language switcher of pages seen before signing in: Django's `set_language`.
+
+    Sets the language cookie and sends the person back to `next` when it is a page of this
+    site. A signed-in person's saved preference wins over the cookie, so it is saved too.
+    """
+    form = LanguageForm(request.POST)
+    if form.is_valid() and request.user.is_authenticated:
+        services.user_update_preferences(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            time_zone=request.user.time_zone,
+        )
+    return django_set_language(request)
+
+
 INVITATION_SESSION_KEY = "peerwell_invitation_token"
 INVITATION_PLACEHOLDER = "accept"
 
@@ -243,6 +265,7 @@ def invitation_accept(request, token: str):
                 full_name=data.get("full_name", ""),
                 password=data.get("password", ""),
                 existing_user=user,
+                language=translation.get_language(),
             )
         except ValidationError as error:
             if form is None:

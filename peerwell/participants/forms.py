@@ -1,9 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.forms import TIME_ZONE_CHOICES, InvitationAcceptForm
 from peerwell.accounts.models import Membership
+from peerwell.core.i18n import language_choices
 from peerwell.core.roles import Role
 from peerwell.core.widgets import LongSelect
 from peerwell.participants.models import Consent, Participant, ParticipantStatus
@@ -130,7 +130,7 @@ class SignUpForm(InvitationAcceptForm):
         label=_("What should we call you? (optional)"), max_length=100, required=False
     )
     time_zone = forms.ChoiceField(label=_("Your time zone"), widget=LongSelect)
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
     consent_services = forms.BooleanField(
         label=_(
             "I agree to receive peer support services. Peer support is not therapy, "

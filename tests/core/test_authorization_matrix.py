@@ -146,6 +146,12 @@ MATRIX = {
     ),
     "accounts:password_reset_complete": ("GET", PUBLIC, None),
     "accounts:invitation_accept": ("GET", PUBLIC, lambda org, people: {"token": "not-a-token"}),
+    "accounts:set_language": (
+        "POST",
+        PUBLIC,
+        None,
+        lambda org, people: {"language": "es", "next": "/"},
+    ),
     "accounts:mfa_setup": ("GET", SIGNED_IN, None),
     "accounts:mfa_verify": ("GET", SIGNED_IN, None),
     "accounts:recovery_codes_regenerate": ("POST", SIGNED_IN, None),
