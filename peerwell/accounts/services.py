@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -77,6 +78,10 @@ def membership_create(
     return membership
 
 
+# Sent inside the accepting transaction, so what receivers write commits with it.
+invitation_accepted = Signal()
+
+
 def invitation_create(*, actor: Membership, email: str, role: str, base_url: str) -> Invitation:
     """Invite a person to join the actor's organization as staff, by an emailed link.
 
@@ -87,6 +92,16 @@ def invitation_create(*, actor: Membership, email: str, role: str, base_url: str
         raise ValidationError(
             {"role": _("Invite staff only: specialist, supervisor, admin or auditor.")}
         )
+    return _invitation_send(actor=actor, email=email, role=role, base_url=base_url)
+
+
+def portal_invitation_create(*, actor: Membership, email: str, base_url: str) -> Invitation:
+    """Invite a participant to their portal account (the participants app links the record
+    when the invitation is accepted, through the `invitation_accepted` signal)."""
+    return _invitation_send(actor=actor, email=email, role=Role.PARTICIPANT, base_url=base_url)
+
+
+def _invitation_send(*, actor: Membership, email: str, role: str, base_url: str) -> Invitation:
     email = User.objects.normalize_email(email).strip().lower()
     organization = actor.organization
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
@@ -187,6 +202,7 @@ def invitation_accept(
             organization=invitation.organization,
             obj=invitation,
         )
+        invitation_accepted.send(Invitation, invitation=invitation, membership=membership)
     return membership
 
 

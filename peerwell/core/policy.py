@@ -44,6 +44,8 @@ class Permission(StrEnum):
     APPOINTMENT_VIEW = "appointment.view"
     APPOINTMENT_BOOK = "appointment.book"
     CALENDAR_FEED = "calendar_feed.manage"
+    OWN_PROFILE_EDIT = "own_profile.edit"
+    CERTIFICATION_MANAGE = "certification.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPOINTMENT_VIEW,
             Permission.APPOINTMENT_BOOK,
             Permission.CALENDAR_FEED,
+            Permission.OWN_PROFILE_EDIT,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -101,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.DIRECTORY_VIEW,
             Permission.APPOINTMENT_VIEW,
             Permission.APPOINTMENT_BOOK,
+            Permission.CERTIFICATION_MANAGE,
         }
     ),
     # Auditors read the trail and nothing else: no personal data beyond it.

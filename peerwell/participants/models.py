@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerwell.accounts.models import Membership, User
+from peerwell.accounts.models import Invitation, Membership, User
 from peerwell.core.models import OrgScoped
 from peerwell.workforce.models import AgeRange, PeerGender
 
@@ -243,3 +243,16 @@ class Consent(OrgScoped):
         if self.revoked_at is not None or self.given_on > on:
             return False
         return self.expires_on is None or on <= self.expires_on
+
+
+class PortalInvitation(OrgScoped):
+    """Links an invitation to a participant's record: accepting it gives the record its
+    portal account (see participants.apps)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="portal_invitations"
+    )
+    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.invitation.email})"

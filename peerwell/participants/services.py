@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerwell.accounts.models import Membership, User
-from peerwell.accounts.services import membership_create, user_create
+from peerwell.accounts.models import Invitation, Membership, User
+from peerwell.accounts.services import membership_create, portal_invitation_create, user_create
 from peerwell.audit.services import audit_record
 from peerwell.core.models import Organization
 from peerwell.core.roles import Role
@@ -20,6 +20,7 @@ from peerwell.participants.models import (
     ContactMethod,
     Participant,
     ParticipantStatus,
+    PortalInvitation,
     ReferralSource,
     StatusChange,
 )
@@ -414,3 +415,35 @@ def participant_update_preferences(
     if unknown:
         raise ValidationError(_("Unknown preferences: %(names)s") % {"names": sorted(unknown)})
     return participant_update(actor=actor, participant=participant, record=preferences)
+
+
+def portal_invite(
+    *, actor: Membership, participant: Participant, base_url: str
+) -> PortalInvitation:
+    """Email the participant an invitation to their portal account (open notes, booking)."""
+    if participant.user_id:
+        raise ValidationError(_("This participant already has a portal account."))
+    if not participant.email:
+        raise ValidationError(_("Add the participant's email address first."))
+    with transaction.atomic():
+        invitation = portal_invitation_create(
+            actor=actor, email=participant.email, base_url=base_url
+        )
+        link = PortalInvitation.objects.create(
+            organization=participant.organization, participant=participant, invitation=invitation
+        )
+        _audit("participant.portal_invited", actor=actor, participant=participant, obj=link)
+    return link
+
+
+def portal_account_link(*, invitation: Invitation, membership: Membership) -> None:
+    """An accepted portal invitation gives the participant's record its account."""
+    link = (
+        PortalInvitation.objects.filter(invitation=invitation).select_related("participant").first()
+    )
+    if link is None or link.participant.user_id:
+        return
+    participant = link.participant
+    participant.user = membership.user
+    participant.save(update_fields=["user"])
+    _audit("participant.portal_linked", actor=membership, participant=participant, obj=link)

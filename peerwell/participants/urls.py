@@ -15,6 +15,11 @@ urlpatterns = [
     path("participants/<int:participant_id>/edit/", views.participant_edit, name="edit"),
     path("participants/<int:participant_id>/status/", views.participant_status, name="status"),
     path("participants/<int:participant_id>/assign/", views.participant_assign, name="assign"),
+    path(
+        "participants/<int:participant_id>/portal-invite/",
+        views.portal_invite,
+        name="portal_invite",
+    ),
     path("participants/<int:participant_id>/consents/new/", views.consent_new, name="consent_new"),
     path(
         "participants/<int:participant_id>/consents/<int:consent_id>/revoke/",

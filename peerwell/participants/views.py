@@ -305,3 +305,26 @@ def my_preferences(request):
         messages.success(request, _("Thank you. Here are peer supporters who may suit you."))
         return redirect("matching:directory")
     return render(request, "participants/my_preferences.html", {"form": form})
+
+
+@require_POST
+@policy.permission_required(Permission.PARTICIPANT_EDIT)
+def portal_invite(request, participant_id: int):
+    participant = policy.access_participant(
+        request.membership, participant_id, Permission.PARTICIPANT_EDIT
+    )
+    try:
+        services.portal_invite(
+            actor=request.membership,
+            participant=participant,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("An invitation to the portal is on its way to %(email)s.")
+            % {"email": participant.email},
+        )
+    return redirect("participants:chart", participant_id=participant.pk)

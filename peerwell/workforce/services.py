@@ -1,11 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerwell.accounts.models import Membership
 from peerwell.audit.services import audit_record
 from peerwell.core.roles import Role
-from peerwell.workforce.models import SpecialistProfile
+from peerwell.workforce.models import Certification, SpecialistProfile
 
 
 def specialist_set_cosign(*, actor: Membership, specialist: Membership, required: bool) -> None:
@@ -14,9 +15,7 @@ def specialist_set_cosign(*, actor: Membership, specialist: Membership, required
     if specialist.role != Role.SPECIALIST:
         raise ValidationError(_("Only a peer specialist's notes can need co-signature."))
     with transaction.atomic():
-        profile, _created = SpecialistProfile.objects.get_or_create(
-            membership=specialist, defaults={"organization": specialist.organization}
-        )
+        profile = profile_of(specialist)
         profile.notes_need_cosign = required
         profile.save(update_fields=["notes_need_cosign"])
         audit_record(
@@ -26,3 +25,74 @@ def specialist_set_cosign(*, actor: Membership, specialist: Membership, required
             obj=specialist,
             detail={"required": required},
         )
+
+
+PROFILE_FIELDS = (
+    "story",
+    "lived_experience",
+    "specializations",
+    "languages",
+    "modalities",
+    "gender",
+    "age_range",
+    "accepting_new",
+    "caseload_capacity",
+)
+
+
+def profile_of(specialist: Membership) -> SpecialistProfile:
+    profile, _created = SpecialistProfile.objects.get_or_create(
+        membership=specialist, defaults={"organization": specialist.organization}
+    )
+    return profile
+
+
+def specialist_profile_update(*, actor: Membership, values: dict) -> SpecialistProfile:
+    """A specialist changes what the directory shows about them; the audit names the fields."""
+    if actor.role != Role.SPECIALIST:
+        raise ValidationError(_("Only peer specialists have a directory profile."))
+    profile = profile_of(actor)
+    changed = sorted(f for f in PROFILE_FIELDS if f in values and getattr(profile, f) != values[f])
+    if not changed:
+        return profile
+    for field in changed:
+        setattr(profile, field, values[field])
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save(update_fields=changed)
+        audit_record(
+            action="specialist.profile_changed",
+            actor=actor.user,
+            organization=actor.organization,
+            obj=actor,
+            detail={"fields": changed},
+        )
+    return profile
+
+
+def certification_record(*, actor: Membership, specialist: Membership, **fields) -> Certification:
+    """An admin records a specialist's credential, having checked it with its issuer: it is
+    verified from then on, and counts for the directory while in force."""
+    if actor.role != Role.ADMIN:
+        raise ValidationError(_("Only an admin records certifications."))
+    if specialist.role != Role.SPECIALIST or specialist.organization_id != actor.organization_id:
+        raise ValidationError(_("Certifications are recorded for peer specialists."))
+    certification = Certification(
+        organization=specialist.organization,
+        specialist=specialist,
+        verified_by=actor,
+        verified_at=timezone.now(),
+        **fields,
+    )
+    certification.full_clean()
+    with transaction.atomic():
+        profile_of(specialist)  # the directory lists specialists through their profile
+        certification.save()
+        audit_record(
+            action="certification.recorded",
+            actor=actor.user,
+            organization=actor.organization,
+            obj=certification,
+            detail={"specialist": specialist.pk},
+        )
+    return certification

@@ -6,4 +6,10 @@ app_name = "workforce"
 
 urlpatterns = [
     path("staff/<int:membership_id>/cosign/", views.specialist_cosign, name="specialist_cosign"),
+    path(
+        "staff/<int:membership_id>/certifications/",
+        views.certifications,
+        name="certifications",
+    ),
+    path("me/profile/", views.my_profile, name="my_profile"),
 ]

@@ -1,12 +1,16 @@
+from copy import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerwell.core import policy
 from peerwell.core.policy import Permission
 from peerwell.workforce import services
+from peerwell.workforce.forms import CertificationForm, ProfileForm
 
 
 @require_POST
@@ -28,3 +32,51 @@ def specialist_cosign(request, membership_id: int):
         text = _("%(name)s's notes no longer need a co-signature.")
     messages.success(request, text % {"name": specialist.user.full_name})
     return redirect("accounts:staff")
+
+
+@policy.permission_required(Permission.OWN_PROFILE_EDIT)
+def my_profile(request):
+    """A specialist's own directory profile: story, lived experience, languages, ways to meet."""
+    form = ProfileForm(request.POST or None, instance=copy(services.profile_of(request.membership)))
+    if request.method == "POST" and form.is_valid():
+        services.specialist_profile_update(
+            actor=request.membership,
+            values={f: form.cleaned_data[f] for f in ProfileForm.Meta.fields},
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("workforce:my_profile")
+    return render(
+        request,
+        "workforce/my_profile.html",
+        {"form": form, "error_form": form if form.errors else None},
+        status=400 if form.errors else 200,
+    )
+
+
+@policy.permission_required(Permission.CERTIFICATION_MANAGE)
+def certifications(request, membership_id: int):
+    """An admin's record of a specialist's credentials, and where new ones are entered."""
+    specialist = policy.access_membership(request.membership, membership_id)
+    form = CertificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certification_record(
+                actor=request.membership, specialist=specialist, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The certification is recorded."))
+            return redirect("workforce:certifications", membership_id=specialist.pk)
+    return render(
+        request,
+        "workforce/certifications.html",
+        {
+            "specialist": specialist,
+            "certifications": specialist.certifications.select_related("verified_by__user"),
+            "form": form,
+            "error_form": form if form.errors else None,
+            "today": timezone.localdate(),
+        },
+        status=400 if form.errors else 200,
+    )

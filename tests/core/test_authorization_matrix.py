@@ -224,7 +224,14 @@ MATRIX = {
     "participants:sign_up_sent": ("GET", PUBLIC, None),
     "participants:confirm_email": ("GET", PUBLIC, lambda org, people: {"token": "not-a-token"}),
     "participants:my_preferences": ("GET", {P}, _own_sessions),
+    "participants:portal_invite": ("POST", STAFF_WITH_CASELOADS, _on_caseload),
     "matching:directory": ("GET", {P, SP, SU, AD}, None),
+    "workforce:my_profile": ("GET", {SP}, None),
+    "workforce:certifications": (
+        "GET",
+        {AD},
+        lambda org, people: {"membership_id": people[SP].pk},
+    ),
 }
 
 # Answers that mean "you may": the page, a redirect onward, or no content.

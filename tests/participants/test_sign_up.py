@@ -121,3 +121,38 @@ def test_the_questionnaire_can_be_skipped_or_answered(client, org, people):
     assert record.shared_experiences == ["veteran", "parent"]
     assert (record.peer_language, record.peer_gender) == ("Spanish", "woman")
     assert record.preferred_times == ["evening"]
+
+
+def test_a_specialist_invites_a_participant_to_the_portal(
+    client, org, people, django_capture_on_commit_callbacks
+):
+    specialist = people[Role.SPECIALIST]
+    record = factories.participant(org, specialist, email="jo@example.org")
+    factories.sign_in(client, specialist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/participants/{record.pk}/portal-invite/")
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    link = re.search(r"http://testserver(/invitations/\S+/)", message.body).group(1)
+    client.logout()
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    accepted = client.post(
+        page.request["PATH_INFO"],
+        {
+            "full_name": "Jo Rivers",
+            "password": FORM["password"],
+            "password_again": FORM["password"],
+        },
+    )
+    assert accepted.status_code == 302
+    record.refresh_from_db()
+    assert record.user.email == "jo@example.org"
+    assert record.user.memberships.get().role == Role.PARTICIPANT
+    assert AuditEvent.objects.filter(
+        action="participant.portal_linked", participant_id=record.pk
+    ).exists()
+    # The record has its account now: a second invitation is refused with a message.
+    factories.sign_in(client, specialist)
+    again = client.post(f"/participants/{record.pk}/portal-invite/", follow=True)
+    assert "already has a portal account" in again.content.decode()
