@@ -4,7 +4,8 @@ Every name and detail is invented. It lives apart from the apps because it uses 
 """
 
 import base64
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,22 @@ from peerwell.demo import data as demo_data
 from peerwell.notes import services as notes
 from peerwell.participants import services as participants
 from peerwell.participants.models import Participant
+from peerwell.scheduling.models import Appointment
+from peerwell.scheduling.rules import WeeklyHours
+from peerwell.scheduling.selectors import open_slot_starts
+from peerwell.scheduling.services import appointment_book, availability_set_weekly
 from peerwell.workforce.models import SpecialistProfile
+from peerwell.workforce.services import certification_record
+
+DEMO_PROFILE_FIELDS = (
+    "lived_experience",
+    "languages",
+    "story",
+    "specializations",
+    "modalities",
+    "gender",
+    "age_range",
+)
 
 
 def demo_totp_secret(email: str) -> str:
@@ -46,17 +62,40 @@ def _demo_member(organization: Organization, person: dict, role: str) -> Members
             confirmed=True,
         )
     if role == Role.SPECIALIST:
-        SpecialistProfile.objects.get_or_create(
-            membership=membership,
-            defaults={
-                "organization": organization,
-                "lived_experience": person["lived_experience"],
-                "languages": person["languages"],
-                "story": person["story"],
-                "notes_need_cosign": person.get("notes_need_cosign", False),
-            },
-        )
+        _demo_specialist(organization, membership, person)
     return membership
+
+
+def _demo_specialist(organization: Organization, membership: Membership, person: dict) -> None:
+    """Profile, certification (unless pending) and weekly hours of a demo specialist."""
+    _profile, created = SpecialistProfile.objects.get_or_create(
+        membership=membership,
+        defaults={
+            "organization": organization,
+            "notes_need_cosign": person.get("notes_need_cosign", False),
+            **{field: person[field] for field in DEMO_PROFILE_FIELDS},
+        },
+    )
+    if not created:
+        return
+    admin = Membership.objects.in_org(organization).filter(role=Role.ADMIN).first()
+    today = timezone.localdate()
+    if person["certified"]:
+        certification_record(
+            actor=admin,
+            specialist=membership,
+            name="Certified Peer Support Specialist",
+            issuer="State Peer Certification Board",
+            number=f"CPSS-{membership.pk:05d}",
+            issued_on=today - timedelta(days=400),
+            expires_on=today + timedelta(days=330),
+        )
+    hours = [
+        WeeklyHours(day, time.fromisoformat(starts), time.fromisoformat(ends))
+        for days, starts, ends in person["hours"]
+        for day in days
+    ]
+    availability_set_weekly(actor=membership, specialist=membership, hours=hours)
 
 
 def _demo_records(organization: Organization, staff: dict[str, Membership]) -> None:
@@ -114,6 +153,51 @@ def _demo_records(organization: Organization, staff: dict[str, Membership]) -> N
             )
 
 
+def _demo_sessions(organization: Organization) -> None:
+    """A participant with no peer yet, and sessions booked for the coming days."""
+    if Appointment.objects.in_org(organization).exists():
+        return
+    email, record = demo_data.NEW_PARTICIPANT
+    admin = Membership.objects.in_org(organization).filter(role=Role.ADMIN).first()
+    newcomer = participants.participant_intake(
+        actor=admin, record={**record, "user": User.objects.get(email=email)}, not_a_duplicate=True
+    )
+    for kind in ("services", "telehealth"):
+        participants.consent_record(
+            actor=admin,
+            participant=newcomer,
+            kind=kind,
+            given_on=timezone.localdate(),
+            evidence="Agreed online when signing up",
+        )
+    zone = ZoneInfo(organization.time_zone)
+    for legal_name, days, at, modality in demo_data.APPOINTMENTS:
+        person = Participant.objects.in_org(organization).get(legal_name=legal_name)
+        specialist = person.assignments.get(ended_at__isnull=True, is_primary=True).specialist
+        if modality == "video":
+            participants.consent_record(
+                actor=specialist,
+                participant=person,
+                kind="telehealth",
+                given_on=timezone.localdate() - timedelta(days=30),
+                evidence="Signed telehealth consent",
+            )
+        # The first open time from that day and hour on: the demo starts on any weekday.
+        wanted = datetime.combine(
+            timezone.localdate(timezone=zone) + timedelta(days=days), time.fromisoformat(at), zone
+        )
+        starts_at = open_slot_starts(
+            specialist, wanted, wanted + timedelta(days=7), for_participant=False
+        )[0]
+        appointment_book(
+            actor=specialist,
+            participant=person,
+            specialist=specialist,
+            starts_at=starts_at,
+            modality=modality,
+        )
+
+
 def demo_seed() -> Organization:
     """Create the synthetic demo organization; running it again adds nothing twice."""
     refuse_in_production("Loading the demo organization")
@@ -132,4 +216,5 @@ def demo_seed() -> Organization:
                 specialists=[m for m in staff.values() if m.role == Role.SPECIALIST],
             )
         _demo_records(organization, staff)
+        _demo_sessions(organization)
     return organization

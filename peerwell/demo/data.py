@@ -2,7 +2,11 @@
 
 DEMO_PASSWORD = "peer-support-demo"  # noqa: S105  (demo accounts only; printed by `peerwell demo`)
 
-ORGANIZATION = {"name": "Riverbend Peer Support (demo)", "slug": "riverbend-demo"}
+ORGANIZATION = {
+    "name": "Riverbend Peer Support (demo)",
+    "slug": "riverbend-demo",
+    "self_sign_up": True,
+}
 
 STAFF = [
     {"email": "admin@riverbend.example", "full_name": "Dana Whitfield", "role": "admin"},
@@ -13,7 +17,14 @@ STAFF = [
         "full_name": "Jordan Ellis",
         "role": "specialist",
         "lived_experience": ["substance_use", "veteran", "parent"],
-        "languages": ["en"],
+        "languages": ["English"],
+        "specializations": ["recovery", "work", "family"],
+        "modalities": ["video", "phone", "in_person"],
+        "gender": "man",
+        "age_range": "30_50",
+        "certified": True,
+        # (weekdays, from, until) in the organization's zone
+        "hours": [([0, 1, 2, 3, 4], "09:00", "12:00"), ([0, 1, 2, 3], "13:00", "17:00")],
         "story": "Twelve years in recovery after my service. I know the first steps are the hardest.",
     },
     {
@@ -21,7 +32,13 @@ STAFF = [
         "full_name": "Camila Reyes",
         "role": "specialist",
         "lived_experience": ["mental_health", "parent", "faith"],
-        "languages": ["en", "es"],
+        "languages": ["English", "Spanish"],
+        "specializations": ["wellbeing", "family", "connection"],
+        "modalities": ["video", "phone"],
+        "gender": "woman",
+        "age_range": "under_30",
+        "certified": False,
+        "hours": [([0, 2, 4], "10:00", "16:00")],
         "story": "I lived with depression through my twenties; peer support helped me find my footing.",
         "notes_need_cosign": True,  # certification pending
     },
@@ -30,7 +47,13 @@ STAFF = [
         "full_name": "Sam Okafor",
         "role": "specialist",
         "lived_experience": ["co_occurring", "lgbtq", "housing"],
-        "languages": ["en"],
+        "languages": ["English", "Spanish"],
+        "specializations": ["housing", "services", "connection"],
+        "modalities": ["video", "phone", "in_person"],
+        "gender": "nonbinary",
+        "age_range": "30_50",
+        "certified": True,
+        "hours": [([1, 2, 3, 4, 5], "12:00", "20:00")],
         "story": "I came through a psychiatric stay and two years without housing. Recovery is possible.",
     },
 ]
@@ -57,6 +80,11 @@ PARTICIPANTS = [
         "email": "marcus.hill@riverbend.example",
         "full_name": "Marcus Hill",
         "preferred_name": "Marc",
+    },
+    {
+        "email": "noor.haddad@riverbend.example",
+        "full_name": "Noor Haddad",
+        "preferred_name": "Noor",
     },
 ]
 
@@ -238,4 +266,31 @@ NOTES = [
         },
         "sign",
     ),
+]
+
+
+# A participant who signed up and has no peer yet: the directory ranks peers for them.
+NEW_PARTICIPANT = (
+    "noor.haddad@riverbend.example",
+    {
+        "preferred_name": "Noor",
+        "legal_name": "Noor Haddad",
+        "email": "noor.haddad@riverbend.example",
+        "contact_method": "email",
+        "referral_source": "self",
+        "hopes": "Someone who gets what it is like to come home and start over.",
+        "support_wanted": ["recovery", "housing"],
+        "shared_experiences": ["lgbtq", "housing"],
+        "recovery_pathway": "co_occurring",
+        "peer_language": "Spanish",
+        "modalities": ["video", "phone"],
+        "preferred_times": ["evening"],
+    },
+)
+
+# Sessions: (participant legal name, days from today, local time, modality).
+APPOINTMENTS = [
+    ("Alex Moreno", 1, "10:00", "video"),
+    ("Taylor Brooks", 1, "14:00", "phone"),
+    ("Alex Moreno", 6, "09:00", "phone"),
 ]

@@ -6,12 +6,13 @@ behind sign-in.
 """
 
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from peerwell.scheduling.models import Appointment, AppointmentStatus
 
@@ -47,10 +48,15 @@ def appointment_event(appointment: Appointment) -> Event:
     return event
 
 
-def invitation(appointment: Appointment) -> bytes:
-    """An .ics for an email: REQUEST while booked, CANCEL once cancelled."""
+def invitation(appointment: Appointment, attendee: str) -> bytes:
+    """An .ics for an email to `attendee`: REQUEST while booked, CANCEL once cancelled
+    (iTIP, RFC 5546, which asks for an organizer and the attendee)."""
     calendar = _calendar("REQUEST" if appointment.is_booked else "CANCEL")
-    calendar.add_component(appointment_event(appointment))
+    event = appointment_event(appointment)
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    event.add("organizer", vCalAddress(f"mailto:{address}"), parameters={"cn": "Peerwell"})
+    event.add("attendee", vCalAddress(f"mailto:{attendee}"), parameters={"rsvp": "FALSE"})
+    calendar.add_component(event)
     return calendar.to_ical()
 
 

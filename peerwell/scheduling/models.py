@@ -1,5 +1,7 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -150,7 +152,8 @@ class Appointment(OrgScoped):
 
     @property
     def ical_uid(self) -> str:
-        return f"appointment-{self.pk}@peerwell"
+        """Unique across installations: the site's host names the namespace."""
+        return f"appointment-{self.pk}@{urlsplit(settings.PEERWELL_BASE_URL).hostname}"
 
     @property
     def ical_sequence(self) -> int:

@@ -60,7 +60,9 @@ def send_appointment_email(appointment_id: int, kind: str) -> int:
             subject = render_to_string("scheduling/email/appointment_subject.txt", context)
             body = render_to_string("scheduling/email/appointment.txt", context)
             message = EmailMessage(" ".join(subject.split()), body, None, [person["email"]])
-            message.attach("session.ics", ical.invitation(appointment), "text/calendar")
+            message.attach(
+                "session.ics", ical.invitation(appointment, person["email"]), "text/calendar"
+            )
             sent += message.send()
     return sent
 

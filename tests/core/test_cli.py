@@ -16,7 +16,9 @@ from peerwell.core.roles import Role
 from peerwell.demo import data as demo_data
 from peerwell.notes.models import GoalNote
 from peerwell.participants.models import Participant
+from peerwell.scheduling.models import Appointment
 from peerwell.workforce.models import SpecialistProfile
+from peerwell.workforce.selectors import offered_specialists
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +34,10 @@ def test_seed_demo_is_idempotent_and_covers_every_role(db, capsys):
     roles = set(Membership.objects.in_org(org).values_list("role", flat=True))
     assert roles == set(Role)
     assert SpecialistProfile.objects.in_org(org).exclude(lived_experience=[]).count() == 3
-    assert Participant.objects.in_org(org).filter(user__isnull=False).count() == 6
+    assert Participant.objects.in_org(org).filter(user__isnull=False).count() == 7
+    # Sessions booked for the coming days, and peers the newcomer can be offered.
+    assert Appointment.objects.in_org(org).count() == len(demo_data.APPOINTMENTS)
+    assert offered_specialists(org).count() == 2  # the third's certification is pending
     states = {
         (n.status, n.cosign_status, bool(n.scope_flags)) for n in GoalNote.objects.in_org(org)
     }

@@ -76,6 +76,8 @@ def test_a_booking_is_confirmed_by_email_with_an_icalendar_invitation(booked):
         assert calendar["METHOD"] == "REQUEST"
         (event,) = calendar.walk("VEVENT")
         assert event["UID"] == booked.ical_uid
+        assert str(event["ATTENDEE"]) == f"mailto:{message.to[0]}"
+        assert str(event["ORGANIZER"]).startswith("mailto:")
         assert event.decoded("DTSTART") == booked.starts_at
         assert event.decoded("DTEND") == booked.ends_at
         assert "Rosa" not in str(message.attachments[0].content)

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import uvicorn
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -7,7 +10,10 @@ from peerwell.demo import demo_seed
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo organization and serve Peerwell (ASGI) on 127.0.0.1:8000."
+    help = (
+        "Migrate, load the demo organization and serve Peerwell (ASGI) on 127.0.0.1:8000, "
+        "with a task worker beside it for reminders and confirmations."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -21,9 +27,20 @@ class Command(BaseCommand):
         print_logins(self.stdout)
         if no_serve:
             return
+        # Reminders and confirmation emails are background tasks in the database: the
+        # worker sends them (to var/mail/ and var/sms/ here) while the server runs.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "peerwell.cli", "db_worker", "--no-reload", "--interval", "2"]
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"\nPeerwell is at http://{host}:{port}/  (Ctrl-C stops it)")
+            self.style.SUCCESS(
+                f"\nPeerwell is at http://{host}:{port}/  (Ctrl-C stops it and the task worker)"
+            )
         )
-        uvicorn.run(
-            "peerwell.asgi:application", host=host, port=port, lifespan="off", log_level="info"
-        )
+        try:
+            uvicorn.run(
+                "peerwell.asgi:application", host=host, port=port, lifespan="off", log_level="info"
+            )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

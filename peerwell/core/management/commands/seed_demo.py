@@ -27,6 +27,9 @@ def print_logins(stdout) -> None:
             stdout.write(
                 f"  {'':<12} authenticator key {secret}  (code: peerwell demo-code {email})"
             )
+    newcomer = demo_data.NEW_PARTICIPANT[0]
+    stdout.write(f"  {'':<12} {newcomer}  (no peer yet: Find a peer ranks them)")
+    stdout.write(f"\nSelf sign-up: /join/{demo_data.ORGANIZATION['slug']}/")
 
 
 class Command(BaseCommand):
