@@ -80,10 +80,10 @@ def send_reminder(reminder_id: int) -> str:
         "appointment__participant__user", "appointment__specialist__user"
     ).get(pk=reminder_id)
     appointment = reminder.appointment
-    if not appointment.is_booked or appointment.starts_at <= now:
+    channel, address = reminder_channel(appointment.participant)
+    if not appointment.is_booked or appointment.starts_at <= now or not address:
         Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SKIPPED)
         return "skipped"
-    channel, address = reminder_channel(appointment.participant)
     participant = appointment.participant
     language = participant.user.language if participant.user_id else ""
     try:
@@ -99,7 +99,8 @@ def send_reminder(reminder_id: int) -> str:
                     "base_url": settings.PEERWELL_BASE_URL,
                 },
             )
-            if reminder.channel == ReminderChannel.SMS and channel == ReminderChannel.SMS:
+            # The participant's way of being reached now, which may have changed since booking.
+            if channel == ReminderChannel.SMS:
                 send_sms(address, " ".join(body.split()))
             else:
                 EmailMessage(_("Reminder: your peer support session"), body, None, [address]).send()
@@ -114,6 +115,6 @@ def send_reminder(reminder_id: int) -> str:
             organization=reminder.organization_id,
             obj=reminder,
             participant_id=participant.pk,
-            detail={"channel": reminder.channel, "hours_before": reminder.hours_before},
+            detail={"channel": channel, "hours_before": reminder.hours_before},
         )
     return "sent"

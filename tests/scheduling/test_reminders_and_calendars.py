@@ -192,3 +192,19 @@ def test_a_private_calendar_feed_lists_sessions_until_it_is_stopped(client, book
     client.logout()
     assert client.get(path).status_code == 404
     assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_a_reminder_goes_the_way_the_participant_asks_for_now(booked, settings, tmp_path):
+    settings.PEERWELL_SMS_DIR = str(tmp_path)
+    run_worker()
+    mail.outbox.clear()
+    participant = booked.participant
+    participant.contact_method, participant.phone = "text", "5035550111"
+    participant.save()
+    make_due("send_reminder")
+    run_worker()
+    assert mail.outbox == []
+    assert len(list(tmp_path.iterdir())) == 2
+    assert set(
+        AuditEvent.objects.filter(action="reminder.sent").values_list("detail__channel", flat=True)
+    ) == {"sms"}
