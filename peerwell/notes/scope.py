@@ -83,7 +83,15 @@ class RulesError(ValueError):
     """A rules file is malformed: the message names the file and the rule."""
 
 
-def _compile(path: Path) -> tuple[list[_Rule], list[_Rule]]:
+def _modified(path: str) -> int | None:
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return None  # _compile reports the file
+
+
+@cache  # per file and version: the built-in files compile once, whatever is added
+def _compile(path: Path, modified: int | None = None) -> tuple[list[_Rule], list[_Rule]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -112,9 +120,7 @@ def _compile(path: Path) -> tuple[list[_Rule], list[_Rule]]:
             if unknown or not categories:
                 raise RulesError(f"{where}: unknown category {unknown or categories}")
             try:
-                patterns = tuple(
-                    _compile_pattern(_optimize(expand(p, where))) for p in rule["patterns"]
-                )
+                patterns = tuple(_compile_pattern(expand(p, where)) for p in rule["patterns"])
             except (KeyError, re.error) as error:
                 raise RulesError(f"{where}: {error}") from error
             if kind == "flag" and not (rule.get("why") and rule.get("suggest")):
@@ -132,7 +138,7 @@ def _compile(path: Path) -> tuple[list[_Rule], list[_Rule]]:
 
 
 def _compile_pattern(pattern: str) -> re.Pattern:
-    """PATTERN, case-insensitive, to be searched in lowercased text (see check).
+    """PATTERN, optimized and case-insensitive, to be searched in lowercased text (see check).
 
     Lowercasing the pattern and the text instead of asking re to ignore case is about twice
     as fast: re's shortcuts for literal characters do not work case-insensitively. A
@@ -140,6 +146,13 @@ def _compile_pattern(pattern: str) -> re.Pattern:
     """
     if re.search(r"\\[xuUN]", pattern):
         return re.compile(pattern, re.IGNORECASE)
+    try:
+        return re.compile(_lowercase(_optimize(pattern)))
+    except re.error:
+        return re.compile(_lowercase(pattern))  # raises the error as the rule wrote it
+
+
+def _lowercase(pattern: str) -> str:
     out, i = [], 0
     while i < len(pattern):
         if pattern[i] == "\\":  # \W, \S, \B and \D mean something else in lower case
@@ -148,7 +161,7 @@ def _compile_pattern(pattern: str) -> re.Pattern:
         else:
             out.append(pattern[i].lower())
             i += 1
-    return re.compile("".join(out))
+    return "".join(out)
 
 
 def _lower(text: str) -> str:
@@ -174,10 +187,6 @@ def _optimize(pattern: str) -> str:
     longest, then backtracks like the list would: what matches is unchanged, a span may be
     longer. Lookbehinds and groups it does not know are left alone.
     """
-    try:
-        re.compile(pattern)
-    except re.error:
-        return pattern  # for re.compile to report as written
     out, i = [], 0
     while i < len(pattern):
         char = pattern[i]
@@ -227,7 +236,7 @@ def _group_end(pattern: str, i: int) -> int:
             if depth == 0:
                 return i
         i += 1
-    return len(pattern) - 1
+    raise re.error("missing ), unterminated subpattern")
 
 
 def _class_end(pattern: str, i: int) -> int:
@@ -239,6 +248,8 @@ def _class_end(pattern: str, i: int) -> int:
         i += 1
     while i < len(pattern) and pattern[i] != "]":
         i += 2 if pattern[i] == "\\" else 1
+    if i >= len(pattern):
+        raise re.error("unterminated character set")
     return i + 1
 
 
@@ -302,7 +313,7 @@ def _top_level_branches(pattern: str) -> list[str]:
 def _load(paths: tuple[str, ...]) -> tuple[list[_Rule], list[_Rule]]:
     flags, allows = [], []
     for path in paths:
-        more_flags, more_allows = _compile(Path(path))
+        more_flags, more_allows = _compile(Path(path), _modified(path))
         flags += more_flags
         allows += more_allows
     return flags, allows
