@@ -4,9 +4,10 @@ Rules are data: TOML files in `scope_rules/` (one per language, all applied to e
 plus any an organization adds through PEERWELL_SCOPE_RULES (paths, comma-separated). A
 `[[flag]]` rule names a category, why it is out of scope, wording that is in scope, and
 regular expressions, which may name shared pieces from the file's `[terms]` table as {NAME}
-(and `strong = true` when no allow rule may cancel the flag); an `[[allow]]` rule names in-scope phrasings (the person's own report,
-encouraging them to ask their prescriber, a warm handoff) that cancel flags of its
-categories in the same sentence. See docs/scope-guard.md.
+(terms may name other terms), and `strong = true` when no allow rule may cancel the flag.
+An `[[allow]]` rule names in-scope phrasings (the person's own report, encouraging them to
+ask their prescriber, a warm handoff) that cancel flags of its categories in the same
+clause of a sentence. See docs/scope-guard.md.
 """
 
 import hashlib
