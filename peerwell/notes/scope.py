@@ -78,6 +78,23 @@ class _Rule:
     why: str
     suggestion: str
     strong: bool = False  # the writer's own voice ("I diagnosed"): no allow rule cancels it
+    # All the patterns as one: a sentence it does not match is done with this rule in one
+    # search (most sentences, for most rules).
+    any_pattern: re.Pattern | None = None
+
+    def __post_init__(self):
+        sources = [p.pattern for p in self.patterns]
+        if all(p.flags == self.patterns[0].flags for p in self.patterns) and not any(
+            BACKREFERENCE.search(source) for source in sources
+        ):
+            joined = "|".join(f"(?:{source})" for source in sources)
+            object.__setattr__(self, "any_pattern", re.compile(joined, self.patterns[0].flags))
+
+    def may_match(self, chunk: str) -> bool:
+        return self.any_pattern is None or self.any_pattern.search(chunk) is not None
+
+
+BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")  # numbering that joining patterns would change
 
 
 class RulesError(ValueError):
@@ -363,6 +380,7 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
     candidates = [
         (rule, pattern, match)
         for rule in flag_rules
+        if rule.may_match(chunk)
         for pattern in rule.patterns
         if (match := pattern.search(chunk))
     ]
@@ -373,7 +391,7 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
     allowed = {
         (category, bisect_right(breaks, match.start()))
         for rule in allow_rules
-        if needed.intersection(rule.categories)
+        if needed.intersection(rule.categories) and rule.may_match(chunk)
         for pattern in rule.patterns
         for match in pattern.finditer(chunk)
         for category in rule.categories
