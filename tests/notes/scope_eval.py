@@ -25,8 +25,8 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-# scope_dev2.jsonl is split by id (tests/notes/data/README.md): rules are tuned on the
-# even ids, the odd ids were held out and measured once.
+# scope_dev2.jsonl and scope_dev3.jsonl are split by id (tests/notes/data/README.md): rules
+# were tuned on the even ids, the odd ids were held out and measured once.
 PARTS = {
     "tuning": lambda item: int(item["id"].rsplit("-", 1)[1]) % 2 == 0,
     "held_out": lambda item: int(item["id"].rsplit("-", 1)[1]) % 2 == 1,

@@ -3,8 +3,9 @@
 Labelled sets of realistic note sentences in English and Spanish, written by people who
 had not seen the rules (tests/notes/data/README.md says how):
 - scope_dev.jsonl: the rules were developed from these (404 sentences);
-- scope_dev2.jsonl: a second development set (615 sentences); the rules were tuned on its
-  even ids, and its odd ids were held out and measured once before joining development;
+- scope_dev2.jsonl and scope_dev3.jsonl: more development sets (615 and 277 sentences);
+  the rules were tuned on their even ids, and their odd ids were held out and measured once
+  before joining development;
 - scope_test.jsonl: never used to write or tune rules (374 sentences), the honest measure.
 """
 
@@ -30,17 +31,18 @@ def scores():
 
 def test_print_precision_and_recall(scores, capsys):
     with capsys.disabled():
-        for name in ("scope_dev", "scope_dev2", "scope_test"):
+        for name in (*DEV_FLOORS, "scope_test"):
             print("\n" + table(name, scores[name]))
     assert all(s.tp + s.fn > 0 for s in scores["scope_test"].values()), (
         "every category is in the set"
     )
 
 
-# What the rules reach on the development sets, a little rounded down: a change that loses
-# more than that on sentences the rules were written from is a regression. scope_dev2's
-# held-out half (measured once, any-flag recall 0.85) keeps it below scope_dev.
-DEV_FLOORS = {"scope_dev": (0.95, 0.95), "scope_dev2": (TARGET_ANY, TARGET_CATEGORY)}
+# Floors for the development sets, a little under what the rules reach on them (any flag,
+# per category): a change that loses more on sentences the rules were written from is a
+# regression. The held-out halves of scope_dev2 and scope_dev3 were measured once each
+# (tests/notes/data/README.md) and are development data since.
+DEV_FLOORS = {"scope_dev": (0.95, 0.95), "scope_dev2": (0.95, 0.9), "scope_dev3": (0.95, 0.9)}
 
 
 @pytest.mark.parametrize("name", DEV_FLOORS)
