@@ -84,8 +84,10 @@ class _Rule:
 
     def __post_init__(self):
         sources = [p.pattern for p in self.patterns]
-        if all(p.flags == self.patterns[0].flags for p in self.patterns) and not any(
-            BACKREFERENCE.search(source) for source in sources
+        if (
+            sources
+            and all(p.flags == self.patterns[0].flags for p in self.patterns)
+            and not any(BACKREFERENCE.search(source) for source in sources)
         ):
             joined = "|".join(f"(?:{source})" for source in sources)
             object.__setattr__(self, "any_pattern", re.compile(joined, self.patterns[0].flags))
