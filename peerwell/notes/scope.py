@@ -4,16 +4,21 @@ Rules are data: TOML files in `scope_rules/` (one per language, all applied to e
 plus any an organization adds through PEERWELL_SCOPE_RULES (paths, comma-separated). A
 `[[flag]]` rule names a category, why it is out of scope, wording that is in scope, and
 regular expressions, which may name shared pieces from the file's `[terms]` table as {NAME}
-(and `strong = true` when no allow rule may cancel the flag); an `[[allow]]` rule names in-scope phrasings (the person's own report,
-encouraging them to ask their prescriber, a warm handoff) that cancel flags of its
-categories in the same sentence. See docs/scope-guard.md.
+(terms may name other terms), and `strong = true` when no allow rule may cancel the flag.
+An `[[allow]]` rule names in-scope phrasings (the person's own report, encouraging them to
+ask their prescriber, a warm handoff) that cancel flags of its categories in the same
+clause of a sentence. See docs/scope-guard.md.
 """
 
+import hashlib
 import re
 import tomllib
+from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from threading import Lock
 
 from django.conf import settings
 
@@ -23,6 +28,13 @@ TERM = re.compile(r"\{([A-Z_]+)\}")  # a [terms] entry named in a pattern: {MED}
 # A sentence ends at . ! ? ; before a space, or at a line break; not after an abbreviation
 # ("St. John's Wort", "Dr. Lee", "pt. said") and not inside a number ("0.5 mg").
 BOUNDARY = re.compile(r"[.!?;]+(?=\s|$)|\n+")
+# Inside a sentence, a new clause starts at these words: an [[allow]] match (the person's own
+# report, a clinician's decision) covers only the clause it is in.
+CLAUSE_BREAK = re.compile(
+    r",?\sso\s(?=(?:I|we|he|she|they|you|it|pt|the|that|then)\b)"
+    r"|\s(?:but|then|whereas|although|though|así que|asi que|asi q|pero|entonces|luego)\s|\s[\u2014\u2013]\s",
+    re.IGNORECASE,
+)
 ABBREVIATIONS = {
     "st",
     "dr",
@@ -66,24 +78,56 @@ class _Rule:
     why: str
     suggestion: str
     strong: bool = False  # the writer's own voice ("I diagnosed"): no allow rule cancels it
+    # All the patterns as one: a sentence it does not match is done with this rule in one
+    # search (most sentences, for most rules).
+    any_pattern: re.Pattern | None = None
+
+    def __post_init__(self):
+        sources = [p.pattern for p in self.patterns]
+        if (
+            sources
+            and all(p.flags == self.patterns[0].flags for p in self.patterns)
+            and not any(BACKREFERENCE.search(source) for source in sources)
+        ):
+            joined = "|".join(f"(?:{source})" for source in sources)
+            object.__setattr__(self, "any_pattern", re.compile(joined, self.patterns[0].flags))
+
+    def may_match(self, chunk: str) -> bool:
+        return self.any_pattern is None or self.any_pattern.search(chunk) is not None
+
+
+BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")  # numbering that joining patterns would change
 
 
 class RulesError(ValueError):
     """A rules file is malformed: the message names the file and the rule."""
 
 
-def _compile(path: Path) -> tuple[list[_Rule], list[_Rule]]:
+def _modified(path: str) -> int | None:
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return None  # _compile reports the file
+
+
+@cache  # per file and version: the built-in files compile once, whatever is added
+def _compile(path: Path, modified: int | None = None) -> tuple[list[_Rule], list[_Rule]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise RulesError(f"{path}: {error}") from error
     terms = data.get("terms", {})
 
-    def expand(pattern: str, where: str) -> str:
+    def expand(pattern: str, where: str, seen: tuple[str, ...] = ()) -> str:
+        # A term may name other terms ({DRUG} inside {MED}); a term that names itself,
+        # directly or not, is an error rather than an endless expansion.
         def term(match: re.Match) -> str:
-            if match.group(1) not in terms:
-                raise RulesError(f"{where}: no term {{{match.group(1)}}} in [terms]")
-            return f"(?:{terms[match.group(1)]})"
+            name = match.group(1)
+            if name not in terms:
+                raise RulesError(f"{where}: no term {{{name}}} in [terms]")
+            if name in seen:
+                raise RulesError(f"{where}: term {{{name}}} names itself")
+            return f"(?:{expand(terms[name], where, (*seen, name))})"
 
         return TERM.sub(term, pattern)
 
@@ -96,10 +140,7 @@ def _compile(path: Path) -> tuple[list[_Rule], list[_Rule]]:
             if unknown or not categories:
                 raise RulesError(f"{where}: unknown category {unknown or categories}")
             try:
-                patterns = tuple(
-                    re.compile(expand(p, where), re.IGNORECASE | re.UNICODE)
-                    for p in rule["patterns"]
-                )
+                patterns = tuple(_compile_pattern(expand(p, where)) for p in rule["patterns"])
             except (KeyError, re.error) as error:
                 raise RulesError(f"{where}: {error}") from error
             if kind == "flag" and not (rule.get("why") and rule.get("suggest")):
@@ -116,11 +157,183 @@ def _compile(path: Path) -> tuple[list[_Rule], list[_Rule]]:
     return flags, allows
 
 
+def _compile_pattern(pattern: str) -> re.Pattern:
+    """PATTERN, optimized and case-insensitive, to be searched in lowercased text (see check).
+
+    Lowercasing the pattern and the text instead of asking re to ignore case is about twice
+    as fast: re's shortcuts for literal characters do not work case-insensitively. A
+    pattern that names characters by code (\\x, \\u, \\N) keeps re.IGNORECASE.
+    """
+    if re.search(r"\\[xuUN]", pattern):
+        return re.compile(pattern, re.IGNORECASE)
+    try:
+        return re.compile(_lowercase(_optimize(pattern)))
+    except re.error:
+        return re.compile(_lowercase(pattern))  # raises the error as the rule wrote it
+
+
+def _lowercase(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":  # \W, \S, \B and \D mean something else in lower case
+            out.append(pattern[i : i + 2])
+            i += 2
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+def _lower(text: str) -> str:
+    """TEXT in lower case, each character still at its place (a few change length)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+# A branch of an alternation that is a plain word or phrase, maybe between \b, maybe with
+# one optional last letter: "lexapro", "\bmat\b", "pills?".
+LITERAL = re.compile(r"(\\b)?([\w' -]+?)(\w\?)?(\\b)?")
+
+
+def _optimize(pattern: str) -> str:
+    """The same regular expression, faster: plain-word branches merged into prefix trees.
+
+    Python's re tries every branch of an alternation at every position, so a rule made of
+    word lists ({MED}, "advised|instructed|recommended|...") costs a branch test per word per
+    character. As a tree ("a(?:bilify|dderall)|c(?:elexa|oncerta)") a position that starts
+    no listed word fails at once. Where several listed words match, the tree prefers the
+    longest, then backtracks like the list would: what matches is unchanged, a span may be
+    longer. Lookbehinds and groups it does not know are left alone.
+    """
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif char == "[":
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+        elif char == "(":
+            end = _group_end(pattern, i)
+            head = _group_head(pattern, i)
+            if head is None:
+                out.append(pattern[i : end + 1])
+            else:
+                out.append(head + _as_trie(_optimize(pattern[i + len(head) : end])) + ")")
+            i = end + 1
+        else:
+            out.append(char)
+            i += 1
+    return _as_trie("".join(out))
+
+
+def _group_head(pattern: str, i: int) -> str | None:
+    for head in ("(?:", "(?=", "(?!"):
+        if pattern.startswith(head, i):
+            return head
+    if pattern.startswith("(?", i):
+        return None  # lookbehind (fixed width), named group, inline flags: leave as written
+    return "("
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """Index of the ) that closes the group opening at I."""
+    depth, i = 0, i
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = _class_end(pattern, i) - 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise re.error("missing ), unterminated subpattern")
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Index just past the ] that closes the character class opening at I."""
+    i += 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    if i >= len(pattern):
+        raise re.error("unterminated character set")
+    return i + 1
+
+
+def _as_trie(alternation: str) -> str:
+    words: dict[tuple[bool, bool], set[str]] = {}
+    rest = []
+    for branch in _top_level_branches(alternation):
+        literal = LITERAL.fullmatch(branch)
+        if literal and literal.group(2).strip() == literal.group(2):
+            key = (bool(literal.group(1)), bool(literal.group(4)))
+            word = literal.group(2).lower()
+            words.setdefault(key, set()).add(word)
+            if literal.group(3):
+                words[key].add(word + literal.group(3)[0].lower())
+        else:
+            rest.append(branch)
+    if sum(len(group) for group in words.values()) < 4:
+        return alternation
+    trees = [
+        ("\\b" if lead else "") + _tree(sorted(group)) + ("\\b" if trail else "")
+        for (lead, trail), group in sorted(words.items())
+    ]
+    return "|".join(trees + rest)
+
+
+def _tree(words: list[str]) -> str:
+    if words == [""]:
+        return ""
+    optional = "" in words
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            by_first.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(first) + _tree(tails) for first, tails in by_first.items()]
+    body = branches[0] if len(branches) == 1 and not optional else f"(?:{'|'.join(branches)})"
+    return f"{body}?" if optional else body
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """PATTERN split at each | that is outside parentheses and character classes."""
+    branches, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = _class_end(pattern, i) - 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return branches
+
+
 @cache
 def _load(paths: tuple[str, ...]) -> tuple[list[_Rule], list[_Rule]]:
     flags, allows = [], []
     for path in paths:
-        more_flags, more_allows = _compile(Path(path))
+        more_flags, more_allows = _compile(Path(path), _modified(path))
         flags += more_flags
         allows += more_allows
     return flags, allows
@@ -136,30 +349,81 @@ def rule_files() -> tuple[str, ...]:
 
 def check(text: str) -> list[Flag]:
     """Every out-of-scope span in the text, in order; none for text that stays in scope."""
-    flag_rules, allow_rules = _load(rule_files())
-    found: list[Flag] = []
-    for offset, chunk in sentences(text):
-        allowed = {
-            category
-            for rule in allow_rules
-            if any(p.search(chunk) for p in rule.patterns)
-            for category in rule.categories
-        }
-        for rule in flag_rules:
-            category = rule.categories[0]
-            if category in allowed and not rule.strong:
-                continue
-            for pattern in rule.patterns:
-                match = pattern.search(chunk)
-                if match and not _overlaps(
-                    found, category, offset + match.start(), offset + match.end()
-                ):
-                    start, end = offset + match.start(), offset + match.end()
-                    found.append(
-                        Flag(category, start, end, text[start:end], rule.why, rule.suggestion)
-                    )
-                    break
+    files = rule_files()
+    lowered = _lower(text)
+    found = []
+    for offset, original in sentences(text):
+        for category, start, end, rule in _check_sentence(
+            files, lowered[offset : offset + len(original)]
+        ):
+            start, end = offset + start, offset + end
+            found.append(Flag(category, start, end, text[start:end], rule.why, rule.suggestion))
     return sorted(found, key=lambda f: (f.start, f.category))
+
+
+# The guard runs on every autosave, where all but a sentence or two are unchanged: results
+# are kept per sentence, under a digest of it (no note text is kept), for the last few
+# thousand sentences.
+_SEEN: OrderedDict[tuple[tuple[str, ...], bytes], tuple] = OrderedDict()
+_SEEN_SIZE = 4096
+_SEEN_LOCK = Lock()
+
+
+def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
+    """(category, start, end, rule) for each flag in one lowercased sentence."""
+    key = (files, hashlib.blake2b(chunk.encode(), digest_size=16).digest())
+    with _SEEN_LOCK:
+        if key in _SEEN:
+            _SEEN.move_to_end(key)
+            return _SEEN[key]
+    flag_rules, allow_rules = _load(files)
+    # Most sentences match no flag pattern: try those first (one call in C each) and look
+    # at allow rules only for the categories of what matched.
+    candidates = [
+        (rule, pattern, match)
+        for rule in flag_rules
+        if rule.may_match(chunk)
+        for pattern in rule.patterns
+        if (match := pattern.search(chunk))
+    ]
+    needed = {rule.categories[0] for rule, _, _ in candidates if not rule.strong}
+    # An allow rule speaks for its own clause only: in "she says she feels fine, so I
+    # told her she can stop the lithium" her report does not cover my advice.
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(chunk)] if needed else []
+    allowed = {
+        (category, bisect_right(breaks, match.start()))
+        for rule in allow_rules
+        if needed.intersection(rule.categories) and rule.may_match(chunk)
+        for pattern in rule.patterns
+        for match in pattern.finditer(chunk)
+        for category in rule.categories
+    }
+    found: list[tuple[str, int, int, _Rule]] = []
+    done: set[int] = set()  # rules that flagged already: one flag per rule and sentence
+    for rule, pattern, match in candidates:
+        category = rule.categories[0]
+        if id(rule) in done:
+            continue
+        if not rule.strong and (category, bisect_right(breaks, match.start())) in allowed:
+            match = next(
+                (
+                    m
+                    for m in pattern.finditer(chunk, match.end())
+                    if (category, bisect_right(breaks, m.start())) not in allowed
+                ),
+                None,
+            )
+            if match is None:
+                continue
+        if not any(c == category and s < match.end() and match.start() < e for c, s, e, _ in found):
+            found.append((category, match.start(), match.end(), rule))
+            done.add(id(rule))
+    result = tuple(found)
+    with _SEEN_LOCK:
+        _SEEN[key] = result
+        while len(_SEEN) > _SEEN_SIZE:
+            _SEEN.popitem(last=False)
+    return result
 
 
 def sentences(text: str):
@@ -174,7 +438,3 @@ def sentences(text: str):
         start = boundary.end()
     if text[start:].strip():
         yield start, text[start:]
-
-
-def _overlaps(found: list[Flag], category: str, start: int, end: int) -> bool:
-    return any(f.category == category and f.start < end and start < f.end for f in found)

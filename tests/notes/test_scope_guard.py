@@ -2,6 +2,9 @@
 
 import io
 import json
+import re
+import tomllib
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -139,3 +142,96 @@ def test_scope_check_reports_bad_lines_and_fails(tmp_path):
         call_command("scope", "check", str(source), stdout=out)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line.get("error") is not None for line in lines] == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    "text, category, span",
+    [
+        # Hedged advice, an imperative, terse shorthand, a reading with its number.
+        ("You might want to cut the Lexapro in half.", "medication", None),
+        ("Dont take the naltrexone before the party, I said.", "medication", None),
+        ("Dejá de tomar el clonazepam, no te hace falta.", "medication", None),
+        ("Pt presents w/ MDD, recurrent.", "diagnosis", "presents w/ MDD"),
+        ("Blood glucose 310, advised more water.", "medical", "glucose 310"),
+        ("El pulso estaba en 120.", "medical", None),
+        ("Provided schema therapy targeting her abandonment schema.", "therapy", None),
+        ("I held his arms so he couldn't hit the wall.", "crisis_command", None),
+        ("Llamamos a la policía para obligarlo a ir al hospital.", "crisis_command", None),
+    ],
+)
+def test_general_patterns_flag_phrasings_they_were_not_written_from(text, category, span):
+    flags = [f for f in scope.check(text) if f.category == category]
+    assert flags, scope.check(text)
+    assert span is None or flags[0].text == span
+
+
+def test_an_allow_rule_covers_its_own_clause_only():
+    reported = "She says she feels fine and her doctor told her to stop the lithium."
+    advised = "She says she feels fine, so I told her she can stop the lithium."
+    assert scope.check(reported) == []
+    assert [f.category for f in scope.check(advised)] == ["medication"]
+
+
+def test_the_writers_own_therapy_is_flagged_whoever_else_is_named():
+    (flag,) = scope.check("I provided CBT for his panic, as his therapist suggested.")
+    assert flag.category == "therapy"
+    assert scope.check("She does CBT with her therapist on Thursdays.") == []
+
+
+def test_a_hold_is_flagged_only_as_the_writers_act():
+    assert scope.check("We talked about her fears around the involuntary hold she had.") == []
+    assert scope.check("Placed a hold on a library book for her.") == []
+    (flag,) = scope.check("Placed him on a 72-hour hold.")
+    assert flag.category == "crisis_command"
+
+
+def test_words_with_other_senses_need_a_person_to_be_a_reading():
+    assert scope.check("The temperature was 95 degrees so we met inside.") == []
+    assert scope.check("Session lasted 1 hr 15 min; we sat 20 minutes in the park.") == []
+    assert [f.category for f in scope.check("Her temperature was 103.")] == ["medical"]
+
+
+def test_a_term_may_name_another_but_not_itself(settings, tmp_path):
+    extra = tmp_path / "ours.toml"
+    extra.write_text(
+        "[terms]\nPET = '''cat|dog'''\nANIMAL = '''{PET}|horse'''\n"
+        '[[flag]]\ncategory = "medical"\nwhy = "x"\nsuggest = "y"\n'
+        "patterns = ['''\\bvet for (?:the|his) {ANIMAL}\\b''']\n"
+    )
+    settings.PEERWELL_SCOPE_RULES = str(extra)
+    assert [f.text for f in scope.check("Drove him to the vet for his dog.")] == ["vet for his dog"]
+    loop = tmp_path / "loop.toml"
+    loop.write_text(
+        "[terms]\nLOOP = '''a|{LOOP}'''\n"
+        '[[flag]]\ncategory = "medical"\nwhy = "x"\nsuggest = "y"\npatterns = [\'{LOOP}\']\n'
+    )
+    settings.PEERWELL_SCOPE_RULES = str(loop)
+    with pytest.raises(scope.RulesError, match="names itself"):
+        scope.check("anything")
+
+
+def test_faster_patterns_match_the_same_sentences_as_written():
+    data = Path(__file__).resolve().parent / "data" / "scope_dev.jsonl"
+    sentences = [json.loads(line)["text"].lower() for line in data.read_text().splitlines()]
+    for path in scope.rule_files():
+        rules = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        loaded = scope._compile(Path(path), scope._modified(path))
+        for kind, compiled in zip(("flag", "allow"), loaded, strict=True):
+            for rule, fast_rule in zip(rules.get(kind, []), compiled, strict=True):
+                for pattern, fast in zip(rule["patterns"], fast_rule.patterns, strict=True):
+                    written = re.compile(_expand(pattern, rules["terms"]), re.IGNORECASE)
+                    for sentence in sentences[::2]:
+                        assert bool(written.search(sentence)) == bool(fast.search(sentence)), (
+                            pattern,
+                            sentence,
+                        )
+
+
+def _expand(pattern: str, terms: dict) -> str:
+    return scope.TERM.sub(lambda m: f"(?:{_expand(terms[m.group(1)], terms)})", pattern)
+
+
+def test_results_kept_for_autosave_hold_no_note_text():
+    text = "Advised pt to double his lithium."
+    assert scope.check(text) == scope.check(text)
+    assert all(isinstance(digest, bytes) for _, digest in scope._SEEN)

@@ -1,8 +1,11 @@
 """Precision and recall of the scope guard, per category and for "any flag".
 
-Two labelled sets of realistic note sentences in English and Spanish, written by people
-who had not seen the rules (tests/notes/data/README.md says how):
+Labelled sets of realistic note sentences in English and Spanish, written by people who
+had not seen the rules (tests/notes/data/README.md says how):
 - scope_dev.jsonl: the rules were developed from these (404 sentences);
+- scope_dev2.jsonl and scope_dev3.jsonl: more development sets (615 and 277 sentences);
+  the rules were tuned on their even ids, and their odd ids were held out and measured once
+  before joining development;
 - scope_test.jsonl: never used to write or tune rules (374 sentences), the honest measure.
 """
 
@@ -13,23 +16,41 @@ from tests.notes.scope_eval import evaluate, table
 TARGET_ANY, TARGET_CATEGORY = 0.9, 0.85
 
 
+class _Scores(dict):
+    """Scores of each set, evaluated when first asked for."""
+
+    def __missing__(self, name):
+        self[name] = evaluate(name)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def scores():
-    return {name: evaluate(name) for name in ("scope_dev", "scope_test")}
+    return _Scores()
 
 
 def test_print_precision_and_recall(scores, capsys):
     with capsys.disabled():
-        for name, result in scores.items():
-            print("\n" + table(name, result))
+        for name in (*DEV_FLOORS, "scope_test"):
+            print("\n" + table(name, scores[name]))
     assert all(s.tp + s.fn > 0 for s in scores["scope_test"].values()), (
         "every category is in the set"
     )
 
 
-def test_the_sentences_the_rules_were_written_from_stay_right(scores):
-    for category, score in scores["scope_dev"].items():
-        assert score.precision >= 0.95 and score.recall >= 0.95, (category, score.misses[:5])
+# Floors for the development sets, a little under what the rules reach on them (any flag,
+# per category): a change that loses more on sentences the rules were written from is a
+# regression. The held-out halves of scope_dev2 and scope_dev3 were measured once each
+# (tests/notes/data/README.md) and are development data since.
+DEV_FLOORS = {"scope_dev": (0.95, 0.95), "scope_dev2": (0.95, 0.9), "scope_dev3": (0.95, 0.9)}
+
+
+@pytest.mark.parametrize("name", DEV_FLOORS)
+def test_the_sentences_the_rules_were_written_from_stay_right(scores, name):
+    floor_any, floor_category = DEV_FLOORS[name]
+    for category, score in scores[name].items():
+        floor = floor_any if category == "any" else floor_category
+        assert score.precision >= floor and score.recall >= floor, (category, score.misses[:5])
 
 
 @pytest.mark.xfail(
