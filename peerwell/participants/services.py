@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -326,7 +327,10 @@ def participant_sign_up(
     if User.objects.filter(email__iexact=email).exists():
         body = render_to_string(
             "participants/email/already_registered.txt",
-            {"organization": organization, "link": f"{base_url}/account/password-reset/"},
+            {
+                "organization": organization,
+                "link": base_url + reverse("accounts:password_reset"),
+            },
         )
         subject = _("Your Peerwell account")
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))

@@ -213,6 +213,10 @@ def appointment_book(
                 raise ValidationError(_("The participant already has a session at that time."))
             if rescheduled_from is not None:
                 _cancel(rescheduled_from, actor, _("Rescheduled"))
+                # Withdraw the old time's invitation too, or calendars keep both times.
+                transaction.on_commit(
+                    lambda: tasks.send_appointment_email.enqueue(rescheduled_from.pk, "cancelled")
+                )
             appointment = Appointment.objects.create(
                 organization=organization,
                 participant=participant,

@@ -39,11 +39,10 @@ def _booking_page(request, *, participant, specialist, reschedule=None):
     """Open slots of one specialist, in the viewer's zone, and the booking form."""
     profile = selectors.profile_of(specialist)
     for_participant = request.membership.role == Role.PARTICIPANT
-    form = BookingForm(
-        request.POST or None,
-        modalities=profile.modalities,
-        initial={"modality": reschedule.modality if reschedule else None},
-    )
+    form = BookingForm(request.POST or None, modalities=profile.modalities)
+    if reschedule is not None:
+        # A moved session keeps how it meets: the page asks only for the new time.
+        del form.fields["modality"]
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

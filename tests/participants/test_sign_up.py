@@ -94,6 +94,9 @@ def test_a_known_address_is_not_revealed(client, open_org, django_capture_on_com
     (message,) = mail.outbox
     assert "already has an account" in message.body
     assert Participant.objects.count() == 0
+    # The link to choose a new password opens that page.
+    link = re.search(r"http://testserver(/account/\S+/)", message.body).group(1)
+    assert client.get(link).status_code == 200
 
 
 def test_organizations_choose_whether_to_offer_sign_up(client, org):

@@ -115,6 +115,25 @@ def test_a_cancelled_session_sends_no_reminder_and_a_cancellation(booked, people
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
 
 
+def test_a_moved_session_withdraws_the_old_invitation(booked, people):
+    run_worker()
+    mail.outbox.clear()
+    moved = services.appointment_reschedule(
+        actor=people[Role.PARTICIPANT],
+        appointment=booked,
+        starts_at=booked.starts_at + timedelta(days=1),
+    )
+    run_worker()
+    events = {}
+    for message in mail.outbox:
+        calendar = ics_of(message)
+        (event,) = calendar.walk("VEVENT")
+        events.setdefault(str(calendar["METHOD"]), set()).add(str(event["UID"]))
+    # Each person's calendar drops the old time and gains the new one.
+    assert events == {"CANCEL": {booked.ical_uid}, "REQUEST": {moved.ical_uid}}
+    assert len(mail.outbox) == 4
+
+
 def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path):
     settings.PEERWELL_SMS_DIR = str(tmp_path)
     specialist = factories.certified(people[Role.SPECIALIST])

@@ -1,0 +1,43 @@
+"""The booking pages, through the test client."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from peerwell.core.roles import Role
+from peerwell.scheduling import services
+from peerwell.scheduling.models import Appointment, AppointmentStatus
+from peerwell.scheduling.rules import WeeklyHours
+from tests import factories
+
+
+def test_moving_a_session_asks_only_for_the_new_time(client, org, people):
+    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(9), time(17)) for day in range(7)],
+    )
+    record = factories.participant(org, user=people[Role.PARTICIPANT].user)
+    factories.consents(record, people[Role.ADMIN], "services")
+    day = timezone.localdate() + timedelta(days=3)
+    zone = ZoneInfo(org.time_zone)
+    booked = services.appointment_book(
+        actor=people[Role.PARTICIPANT],
+        participant=record,
+        specialist=specialist,
+        starts_at=datetime.combine(day, time(10), zone),
+        modality="phone",
+    )
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    page = client.get(f"/sessions/{booked.pk}/reschedule/")
+    assert "How would you like to meet?" not in page.content.decode()
+
+    new_time = datetime.combine(day + timedelta(days=1), time(11), zone)
+    response = client.post(
+        f"/sessions/{booked.pk}/reschedule/", {"starts_at": new_time.isoformat()}
+    )
+    moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
+    assert response.status_code == 302 and response["Location"] == f"/sessions/{moved.pk}/"
+    assert (moved.starts_at, moved.modality, moved.rescheduled_from) == (new_time, "phone", booked)
