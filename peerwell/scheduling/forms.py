@@ -10,7 +10,7 @@ from peerwell.workforce.models import Modality
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-WINDOWS_PER_DAY = 2
+WINDOWS_PER_DAY = 2  # the labels below name each stretch
 
 
 class BookingForm(forms.Form):
@@ -48,12 +48,20 @@ class WeeklyHoursForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for day in Weekday:
-            for n in range(WINDOWS_PER_DAY):
+            # Each field's label names its day and stretch, for screen readers.
+            labels = [
+                (_("%(day)s from") % {"day": day.label}, _("%(day)s until") % {"day": day.label}),
+                (
+                    _("%(day)s, second stretch, from") % {"day": day.label},
+                    _("%(day)s, second stretch, until") % {"day": day.label},
+                ),
+            ]
+            for n, (from_label, until_label) in enumerate(labels):
                 self.fields[f"d{day.value}_{n}_from"] = forms.TimeField(
-                    label=_("%(day)s from") % {"day": day.label}, required=False, widget=TIME
+                    label=from_label, required=False, widget=TIME
                 )
                 self.fields[f"d{day.value}_{n}_until"] = forms.TimeField(
-                    label=_("%(day)s until") % {"day": day.label}, required=False, widget=TIME
+                    label=until_label, required=False, widget=TIME
                 )
 
     @classmethod

@@ -308,16 +308,16 @@ def test_specialist_sets_hours_and_time_off_then_books_for_a_participant(new_pag
     checked.check()
     for weekday in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
         first_window = page.get_by_role("group", name=weekday)
-        first_window.get_by_label(f"{weekday} from").first.fill("09:00")
-        first_window.get_by_label(f"{weekday} until").first.fill("17:00")
+        first_window.get_by_label(re.compile(f"^{weekday} from")).fill("09:00")
+        first_window.get_by_label(re.compile(f"^{weekday} until")).fill("17:00")
     monday = page.get_by_role("group", name="Monday")
-    monday.get_by_label("Monday until").first.fill("12:00")
-    monday.get_by_label("Monday from").nth(1).fill("13:00")
-    monday.get_by_label("Monday until").nth(1).fill("17:00")
+    monday.get_by_label(re.compile("^Monday until")).fill("12:00")
+    monday.get_by_label("Monday, second stretch, from").fill("13:00")
+    monday.get_by_label("Monday, second stretch, until").fill("17:00")
     page.get_by_role("button", name="Save weekly hours").click()
     checked.check()
     expect(page.get_by_role("status")).to_have_text("Your weekly hours are saved.")
-    expect(monday.get_by_label("Monday from").nth(1)).to_have_value("13:00")
+    expect(monday.get_by_label("Monday, second stretch, from")).to_have_value("13:00")
     assert WeeklyAvailability.objects.filter(specialist=jordan).count() == 8
 
     # A day off tomorrow.
