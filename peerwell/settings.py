@@ -292,6 +292,9 @@ NODE_MODULES = Path(env("PEERWELL_NODE_MODULES", str(PACKAGE_DIR.parent / "node_
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if (NODE_MODULES / "htmx.org").is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"))
+# Uploaded files (specialists' photos). Served only through views that ask the policy
+# module, never as a public directory.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

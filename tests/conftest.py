@@ -33,6 +33,11 @@ def compiled_catalogs():
             pytest.fail(f"{mo} is missing or older than its .po: run `make messages`")
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def org(db):
     return factories.organization(name="Riverside Peer Program")

@@ -1,5 +1,6 @@
 """Test data in one place: organizations, people in each role, signed-in clients."""
 
+import io
 import itertools
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 
 from peerwell.accounts.models import Membership, Team, User
 from peerwell.core.models import Organization
@@ -146,3 +148,15 @@ def consents(for_participant, recorded_by: Membership, *kinds: str) -> None:
             evidence="signed online",
             recorded_by=recorded_by,
         )
+
+
+def photo_bytes(size=(800, 600), exif_gps: bool = False, format: str = "JPEG") -> bytes:
+    """An image file as a phone might upload it, optionally with a location in its EXIF."""
+    image = Image.new("RGB", size, (120, 160, 200))
+    exif = Image.Exif()
+    if exif_gps:
+        exif[0x8825] = {1: "N", 2: (45.0, 31.0, 12.0)}  # GPSInfo: latitude
+        exif[0x010F] = "PhoneMaker"  # camera make
+    out = io.BytesIO()
+    image.save(out, format=format, exif=exif)
+    return out.getvalue()

@@ -8,6 +8,7 @@ from peerwell.workforce.models import (
     SpecialistProfile,
     SupportArea,
 )
+from peerwell.workforce.photos import photo_from_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -24,6 +25,13 @@ class ProfileForm(forms.ModelForm):
     lived_experience = _choose(_("Lived experience I share"), LivedExperience.choices)
     specializations = _choose(_("What I help with"), SupportArea.choices)
     modalities = _choose(_("How I meet"), Modality.choices)
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 5 MB. Location and camera details are removed."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
     languages = forms.CharField(
         label=_("Languages I speak"),
         max_length=200,
@@ -49,6 +57,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["languages"] = ", ".join(self.instance.languages or [])
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        return photo_from_upload(upload) if upload else None
 
     def clean_languages(self) -> list[str]:
         parts = [part.strip() for part in self.cleaned_data["languages"].split(",")]

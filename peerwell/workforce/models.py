@@ -80,6 +80,7 @@ class SpecialistProfile(OrgScoped):
     lived_experience = models.JSONField(_("lived experience"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     story = models.TextField(_("my story, in my own words"), blank=True)
+    photo = models.FileField(_("photo"), upload_to="specialist-photos/", blank=True)
     specializations = models.JSONField(_("specializations"), default=list, blank=True)
     modalities = models.JSONField(_("ways I meet"), default=list, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=PeerGender.choices, blank=True)

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,18 +48,35 @@ def profile_of(specialist: Membership) -> SpecialistProfile:
     return profile
 
 
-def specialist_profile_update(*, actor: Membership, values: dict) -> SpecialistProfile:
-    """A specialist changes what the directory shows about them; the audit names the fields."""
+def specialist_profile_update(
+    *, actor: Membership, values: dict, photo: File | None = None, remove_photo: bool = False
+) -> SpecialistProfile:
+    """A specialist changes what the directory shows about them; the audit names the fields.
+
+    `photo` is a new photo, already checked and re-encoded (workforce.photos); the one it
+    replaces, or removes, is deleted from storage once the change is committed.
+    """
     if actor.role != Role.SPECIALIST:
         raise ValidationError(_("Only peer specialists have a directory profile."))
     profile = profile_of(actor)
     changed = sorted(f for f in PROFILE_FIELDS if f in values and getattr(profile, f) != values[f])
+    old_photo = profile.photo.name
+    if photo is not None or (remove_photo and old_photo):
+        changed.append("photo")
     if not changed:
         return profile
     for field in changed:
-        setattr(profile, field, values[field])
-    profile.full_clean()
+        if field != "photo":
+            setattr(profile, field, values[field])
+    profile.full_clean(exclude=["photo"])
     with transaction.atomic():
+        if photo is not None:
+            profile.photo.save(photo.name, photo, save=False)
+        elif "photo" in changed:
+            profile.photo = ""
+        if old_photo and "photo" in changed:
+            storage = profile.photo.storage
+            transaction.on_commit(lambda: storage.delete(old_photo))
         profile.save(update_fields=changed)
         audit_record(
             action="specialist.profile_changed",

@@ -12,4 +12,5 @@ urlpatterns = [
         name="certifications",
     ),
     path("me/profile/", views.my_profile, name="my_profile"),
+    path("peers/<int:membership_id>/photo/", views.photo, name="photo"),
 ]

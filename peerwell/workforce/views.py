@@ -2,6 +2,7 @@ from copy import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from peerwell.core import policy
 from peerwell.core.policy import Permission
 from peerwell.workforce import services
 from peerwell.workforce.forms import CertificationForm, ProfileForm
+from peerwell.workforce.models import SpecialistProfile
 
 
 @require_POST
@@ -37,20 +39,35 @@ def specialist_cosign(request, membership_id: int):
 @policy.permission_required(Permission.OWN_PROFILE_EDIT)
 def my_profile(request):
     """A specialist's own directory profile: story, lived experience, languages, ways to meet."""
-    form = ProfileForm(request.POST or None, instance=copy(services.profile_of(request.membership)))
+    profile = services.profile_of(request.membership)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=copy(profile))
     if request.method == "POST" and form.is_valid():
         services.specialist_profile_update(
             actor=request.membership,
             values={f: form.cleaned_data[f] for f in ProfileForm.Meta.fields},
+            photo=form.cleaned_data["photo"],
+            remove_photo=form.cleaned_data["remove_photo"],
         )
         messages.success(request, _("Your profile is saved."))
         return redirect("workforce:my_profile")
     return render(
         request,
         "workforce/my_profile.html",
-        {"form": form, "error_form": form if form.errors else None},
+        {"form": form, "profile": profile, "error_form": form if form.errors else None},
         status=400 if form.errors else 200,
     )
+
+
+@policy.permission_required(Permission.DIRECTORY_VIEW)
+def photo(request, membership_id: int):
+    """A specialist's directory photo, for people of their organization who see the directory."""
+    specialist = policy.access_specialist(request.membership, membership_id)
+    profile = SpecialistProfile.objects.filter(membership=specialist).exclude(photo="").first()
+    if profile is None:
+        raise Http404(_("Not found."))
+    response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @policy.permission_required(Permission.CERTIFICATION_MANAGE)

@@ -8,6 +8,7 @@ these tests see the policy; the last test checks the second-factor gate on every
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -121,6 +122,12 @@ def _open_sign_up(org, people):
     return {"organization_slug": org.slug}
 
 
+def _photo(org, people):
+    profile = factories.certified(people[SP]).specialist_profile
+    profile.photo.save("p.jpg", ContentFile(factories.photo_bytes()))
+    return {"membership_id": people[SP].pk}
+
+
 def _feed(org, people):
     return {"token": calendar_feed_create(actor=people[SP])[1]}
 
@@ -227,6 +234,7 @@ MATRIX = {
     "participants:portal_invite": ("POST", STAFF_WITH_CASELOADS, _on_caseload),
     "matching:directory": ("GET", {P, SP, SU, AD}, None),
     "workforce:my_profile": ("GET", {SP}, None),
+    "workforce:photo": ("GET", {P, SP, SU, AD}, _photo),
     "workforce:certifications": (
         "GET",
         {AD},
