@@ -1,4 +1,3 @@
-import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -13,9 +12,7 @@ from peerwell.accounts.models import Membership, User
 from peerwell.core.i18n import language_choices
 from peerwell.core.models import Organization, parse_reminder_hours
 from peerwell.core.roles import STAFF_ROLES, Role
-from peerwell.core.widgets import LongSelect
-
-TIME_ZONE_CHOICES = [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+from peerwell.core.widgets import LongSelect, time_zone_choices
 
 
 class SignInForm(AuthenticationForm):
@@ -95,7 +92,7 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=language_choices)
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=[("", _("Use my organization's time zone")), *TIME_ZONE_CHOICES],
+        choices=lambda: [("", _("Use my organization's time zone")), *time_zone_choices()],
         required=False,
         widget=LongSelect,
     )
@@ -161,7 +158,7 @@ def _organization_field(name: str) -> forms.Field:
 class OrganizationSettingsForm(forms.Form):
     name = forms.CharField(label=_("Organization name"), max_length=200)
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
+        label=_("Time zone"), choices=time_zone_choices, widget=LongSelect
     )
     idle_timeout_minutes = forms.IntegerField(
         label=_("Idle timeout (minutes)"),

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from peerwell.accounts.forms import TIME_ZONE_CHOICES, InvitationAcceptForm
+from peerwell.accounts.forms import InvitationAcceptForm
 from peerwell.accounts.models import Membership
 from peerwell.core.i18n import language_choices
 from peerwell.core.roles import Role
-from peerwell.core.widgets import LongSelect
+from peerwell.core.widgets import LongSelect, time_zone_choices
 from peerwell.participants.models import Consent, Participant, ParticipantStatus
 from peerwell.participants.services import PREFERENCE_FIELDS, RECORD_FIELDS
 from peerwell.workforce.models import LivedExperience, Modality, SupportArea, TimeOfDay
@@ -129,7 +129,9 @@ class SignUpForm(InvitationAcceptForm):
     preferred_name = forms.CharField(
         label=_("What should we call you? (optional)"), max_length=100, required=False
     )
-    time_zone = forms.ChoiceField(label=_("Your time zone"), widget=LongSelect)
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"), choices=time_zone_choices, widget=LongSelect
+    )
     language = forms.ChoiceField(label=_("Language"), choices=language_choices)
     consent_services = forms.BooleanField(
         label=_(
@@ -158,7 +160,6 @@ class SignUpForm(InvitationAcceptForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, email="", **kwargs)
         self.fields["full_name"].label = _("Your name")
-        self.fields["time_zone"].choices = TIME_ZONE_CHOICES
 
     def clean(self):
         self.email = self.cleaned_data.get("email", "")
