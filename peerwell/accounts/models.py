@@ -79,9 +79,6 @@ class Membership(OrgScoped):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
-    # False from self sign-up until the emailed link is opened; invited people confirmed
-    # their address by using the invitation.
-    email_confirmed = models.BooleanField(_("email confirmed"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

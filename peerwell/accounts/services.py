@@ -435,9 +435,17 @@ def password_reset_requested(*, email: str) -> None:
 
 
 def password_reset_completed(*, user: User) -> None:
-    audit_record(
-        action="password.reset_completed", actor=user, organization=event_organization(user)
-    )
+    """A reset link was used: that proves the address too, so an account whose sign-up link
+    was missed is confirmed by it."""
+    with transaction.atomic():
+        if not user.email_confirmed:
+            User.objects.filter(pk=user.pk).update(email_confirmed=True)
+        audit_record(
+            action="password.reset_completed",
+            actor=user,
+            organization=event_organization(user),
+            detail={"email_confirmed": True} if not user.email_confirmed else None,
+        )
 
 
 def failed_login_detail(email: str | None) -> dict:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from peerwell.participants.models import Consent, Participant
 from peerwell.participants.selectors import participants_visible_to, record_of
 from peerwell.scheduling.models import Appointment, AvailabilityException
 from peerwell.scheduling.selectors import appointments_visible_to
+from peerwell.workforce.selectors import offered_specialists
 
 
 class Permission(StrEnum):
@@ -209,9 +211,17 @@ def access_appointment(
 
 
 def access_specialist(membership: Membership, specialist_id) -> Membership:
-    """An active peer specialist of the member's organization, as shown in the directory."""
+    """A peer specialist as the directory shows them: to staff, any active specialist of
+    the organization; to a participant, those offered to new participants and their own."""
     require(membership, Permission.DIRECTORY_VIEW)
     specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True)
+    if membership.role == Role.PARTICIPANT:
+        own = Q(
+            assignments__participant__user=membership.user,
+            assignments__ended_at__isnull=True,
+        )
+        offered = Q(pk__in=offered_specialists(membership.organization).values("pk"))
+        specialists = specialists.filter(own | offered).distinct()
     return _in_org(specialists.select_related("user", "organization"), membership, specialist_id)
 
 

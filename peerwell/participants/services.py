@@ -1,5 +1,7 @@
+import hashlib
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -148,6 +150,8 @@ def participant_update(*, actor: Membership, participant: Participant, record: d
         setattr(participant, field, record[field])
     participant.full_clean()
     with transaction.atomic():
+        if "email" in changed:
+            _portal_invitations_withdraw(participant)
         participant.save(update_fields=changed)
         _audit(
             "participant.updated", actor=actor, participant=participant, detail={"fields": changed}
@@ -320,20 +324,27 @@ def participant_sign_up(
     """A person signs themself up: an account (unconfirmed until they open the emailed
     link), a participant record with status referred, and the consents they gave.
 
-    For an address that already has an account nothing is created and the owner is told
-    by email instead, so the page never reveals who has an account.
+    For an address that already has an account nothing is created: its owner gets a new
+    confirmation link if it was never confirmed, or a note that they already have an
+    account. Both ways take about as long and show the same page, so the page does not tell
+    who has an account.
     """
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        body = render_to_string(
-            "participants/email/already_registered.txt",
-            {
-                "organization": organization,
-                "link": base_url + reverse("accounts:password_reset"),
-            },
-        )
-        subject = _("Your Peerwell account")
-        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # the cost a new account pays, so timing tells nothing
+        if existing.email_confirmed:
+            body = render_to_string(
+                "participants/email/already_registered.txt",
+                {
+                    "organization": organization,
+                    "link": base_url + reverse("accounts:password_reset"),
+                },
+            )
+            subject = _("Your Peerwell account")
+            transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+        else:
+            _send_confirmation(existing, organization, base_url)
         return None
     with transaction.atomic():
         user = user_create(
@@ -348,15 +359,22 @@ def participant_sign_up(
         membership = membership_create(
             organization=organization, user=user, role=Role.PARTICIPANT, actor=user
         )
-        participant = Participant.objects.create(
-            organization=organization,
-            preferred_name=preferred_name.strip() or full_name.strip(),
-            legal_name=full_name.strip(),
-            email=email,
-            contact_method=ContactMethod.EMAIL,
-            referral_source=ReferralSource.SELF,
-            user=user,
-            created_by=membership,
+        name_field = Participant._meta.get_field("preferred_name")
+        participant = participant_intake(
+            actor=membership,
+            record={
+                "preferred_name": (preferred_name.strip() or full_name.strip())[
+                    : name_field.max_length
+                ],
+                "legal_name": full_name.strip(),
+                "email": email,
+                "contact_method": ContactMethod.EMAIL,
+                "referral_source": ReferralSource.SELF,
+                "user": user,
+            },
+            # Staff see possible duplicates in the caseload; the person signing up is not
+            # shown other people's records.
+            not_a_duplicate=True,
         )
         evidence = _("Agreed online when signing up")
         today = timezone.localdate()
@@ -370,18 +388,29 @@ def participant_sign_up(
                 evidence=evidence,
             )
         _audit("participant.signed_up", actor=membership, participant=participant, obj=participant)
-        token = signing.dumps({"user": user.pk, "email": email}, salt=SIGN_UP_SALT)
-        body = render_to_string(
-            "participants/email/confirm_email.txt",
-            {
-                "organization": organization,
-                "link": f"{base_url}/join/confirm/{token}/",
-                "days": SIGN_UP_LINK_DAYS,
-            },
-        )
-        subject = _("Confirm your email for %(organization)s") % {"organization": organization.name}
-        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+        _send_confirmation(user, organization, base_url)
     return participant
+
+
+def _email_digest(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+
+
+def _send_confirmation(user: User, organization: Organization, base_url: str) -> None:
+    # The token names the account and a digest of its address, not the address itself,
+    # which would otherwise sit readable in server logs and browser history.
+    token = signing.dumps({"user": user.pk, "email": _email_digest(user.email)}, salt=SIGN_UP_SALT)
+    body = render_to_string(
+        "participants/email/confirm_email.txt",
+        {
+            "organization": organization,
+            "link": base_url + reverse("participants:confirm_email", args=[token]),
+            "days": SIGN_UP_LINK_DAYS,
+        },
+    )
+    subject = _("Confirm your email for %(organization)s") % {"organization": organization.name}
+    email = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
 
 
 def participant_confirm_email(token: str) -> User:
@@ -396,8 +425,8 @@ def participant_confirm_email(token: str) -> User:
             _("This link is broken or too old. Sign up again, or sign in if you already did.")
         ) from None
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data["user"], email=data["email"]).first()
-        if user is None or user.email_confirmed:
+        user = User.objects.select_for_update().filter(pk=data.get("user")).first()
+        if user is None or user.email_confirmed or _email_digest(user.email) != data.get("email"):
             raise ValidationError(_("This link was already used. Sign in to continue."))
         user.email_confirmed = True
         user.save(update_fields=["email_confirmed"])
@@ -421,15 +450,24 @@ def participant_update_preferences(
     return participant_update(actor=actor, participant=participant, record=preferences)
 
 
-def portal_invite(
+def portal_invitation_send(
     *, actor: Membership, participant: Participant, base_url: str
 ) -> PortalInvitation:
-    """Email the participant an invitation to their portal account (open notes, booking)."""
+    """Email the participant an invitation to their portal account (open notes, booking).
+
+    Earlier portal invitations of this record stop working: only the newest address the
+    program has for the person may claim the record.
+    """
     if participant.user_id:
         raise ValidationError(_("This participant already has a portal account."))
     if not participant.email:
         raise ValidationError(_("Add the participant's email address first."))
+    if Participant.objects.filter(user__email__iexact=participant.email).exists():
+        raise ValidationError(
+            _("This email address already belongs to another participant's portal account.")
+        )
     with transaction.atomic():
+        _portal_invitations_withdraw(participant)
         invitation = portal_invitation_create(
             actor=actor, email=participant.email, base_url=base_url
         )
@@ -440,14 +478,30 @@ def portal_invite(
     return link
 
 
+def _portal_invitations_withdraw(participant: Participant) -> None:
+    pending = Invitation.objects.pending().filter(
+        pk__in=PortalInvitation.objects.filter(participant=participant).values("invitation")
+    )
+    pending.update(revoked_at=timezone.now())
+
+
 def portal_account_link(*, invitation: Invitation, membership: Membership) -> None:
-    """An accepted portal invitation gives the participant's record its account."""
+    """An accepted portal invitation gives the participant's record its account, provided
+    it was sent to the address the record still has."""
     link = (
         PortalInvitation.objects.filter(invitation=invitation).select_related("participant").first()
     )
-    if link is None or link.participant.user_id:
+    if link is None:
         return
     participant = link.participant
+    if participant.user_id or participant.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation is no longer valid. Ask your peer specialist for a new one.")
+        )
+    if Participant.objects.filter(user=membership.user).exists():
+        raise ValidationError(
+            _("This account already has a participant record. Ask your peer specialist.")
+        )
     participant.user = membership.user
     participant.save(update_fields=["user"])
     _audit("participant.portal_linked", actor=membership, participant=participant, obj=link)

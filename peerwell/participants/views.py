@@ -314,7 +314,7 @@ def portal_invite(request, participant_id: int):
         request.membership, participant_id, Permission.PARTICIPANT_EDIT
     )
     try:
-        services.portal_invite(
+        services.portal_invitation_send(
             actor=request.membership,
             participant=participant,
             base_url=request.build_absolute_uri("/").rstrip("/"),

@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +10,7 @@ from peerwell.workforce.models import Modality
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+EXCEPTION_REACH = timedelta(days=731)
 WINDOWS_PER_DAY = 2  # the labels below name each stretch
 
 
@@ -116,6 +117,13 @@ class AvailabilityExceptionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            self.add_error("ends_at", _("The end must be after the start."))
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends:
+            now = timezone.now()
+            if ends <= starts:
+                self.add_error("ends_at", _("The end must be after the start."))
+            elif ends < now or starts > now + EXCEPTION_REACH or ends - starts > EXCEPTION_REACH:
+                self.add_error(
+                    None, _("Choose times from now to two years ahead, for at most two years.")
+                )
         return data

@@ -30,9 +30,9 @@ class Interval:
 
 
 def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """`at` on `day` in `zone`, as UTC. A time skipped by a spring-forward change (02:30)
-    is read with the offset before it, so it lands at the first moment that does exist; a
-    time that happens twice in the autumn is its first occurrence."""
+    """`at` on `day` in `zone`, as UTC. A time skipped by a spring-forward change is read
+    with the offset before it, so 02:30 lands an hour later, at 03:30 daylight time; a time
+    that happens twice in the autumn is its first occurrence."""
     local = datetime.combine(day, at, zone)
     return local.astimezone(UTC)
 
@@ -54,6 +54,19 @@ def weekly_windows(
                 windows.append(Interval(start, end))
         day += timedelta(days=1)
     return sorted(windows, key=lambda w: w.start)
+
+
+def merge(windows: Iterable[Interval]) -> list[Interval]:
+    """Overlapping or touching windows joined into one, in order (extra hours that overlap
+    the weekly hours must not give overlapping slots)."""
+    merged: list[Interval] = []
+    for window in sorted(windows, key=lambda w: w.start):
+        if merged and window.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Interval(last.start, max(last.end, window.end))
+        else:
+            merged.append(window)
+    return merged
 
 
 def subtract(windows: list[Interval], blocked: Iterable[Interval]) -> list[Interval]:
@@ -101,6 +114,24 @@ def open_slots(
             if not_before <= start <= not_after:
                 yield start
             start += step
+
+
+def fits(
+    start: datetime,
+    *,
+    windows: list[Interval],
+    booked: Iterable[Interval],
+    session: timedelta,
+    buffer: timedelta,
+) -> bool:
+    """May a session start at `start`? It must lie inside one open window and keep `buffer`
+    clear of every booked appointment. Booking asks this of the time chosen, so a time the
+    page offered stays bookable whatever the grid of the rest of the day."""
+    slot = Interval(start, start + session)
+    inside = any(w.start <= slot.start and slot.end <= w.end for w in windows)
+    return inside and not any(
+        Interval(b.start - buffer, b.end + buffer).overlaps(slot) for b in booked
+    )
 
 
 def day_part_hours(

@@ -16,11 +16,11 @@ from peerwell.scheduling.models import (
     Appointment,
     AppointmentStatus,
     AvailabilityException,
+    CalendarFeed,
     ExceptionKind,
     ReminderChannel,
     WeeklyAvailability,
 )
-from peerwell.workforce.models import SpecialistProfile
 
 
 def zone_of(membership: Membership) -> str:
@@ -29,14 +29,10 @@ def zone_of(membership: Membership) -> str:
 
 
 def participant_zone(participant: Participant) -> str:
+    """The participant's own time zone (their portal account's), or their organization's."""
     if participant.user_id and participant.user.time_zone:
         return participant.user.time_zone
     return participant.organization.time_zone
-
-
-def profile_of(specialist: Membership) -> SpecialistProfile:
-    profile = SpecialistProfile.objects.filter(membership=specialist).first()
-    return profile or SpecialistProfile(organization=specialist.organization, membership=specialist)
 
 
 def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[rules.Interval]:
@@ -57,7 +53,8 @@ def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[
     )
     windows += [e.as_interval() for e in exceptions if e.kind == ExceptionKind.EXTRA]
     return rules.subtract(
-        windows, [e.as_interval() for e in exceptions if e.kind == ExceptionKind.TIME_OFF]
+        rules.merge(windows),
+        [e.as_interval() for e in exceptions if e.kind == ExceptionKind.TIME_OFF],
     )
 
 
@@ -78,22 +75,49 @@ def open_slot_starts(
     not_after = min(last, now + timedelta(days=organization.booking_horizon_days))
     if not_after < not_before:
         return []
-    windows = windows_of(specialist, first, last + session)
-    booked = Appointment.objects.filter(
-        specialist=specialist,
-        status=AppointmentStatus.BOOKED,
-        starts_at__lt=last + session + buffer,
-        ends_at__gt=first - buffer,
-    ).only("starts_at", "ends_at")
-    return list(
+    # Whole windows are read, with every booking in them, so the slots follow the same grid
+    # whatever part of the day is asked for.
+    windows = windows_of(specialist, first - timedelta(days=1), last + timedelta(days=1))
+    booked = _booked(specialist, windows[0].start if windows else first, last + session + buffer)
+    return sorted(
         rules.open_slots(
             windows=windows,
-            booked=[a.as_interval() for a in booked],
+            booked=booked,
             session=session,
             buffer=buffer,
             not_before=not_before,
             not_after=not_after,
         )
+    )
+
+
+def _booked(specialist: Membership, first: datetime, last: datetime) -> list[rules.Interval]:
+    appointments = Appointment.objects.filter(
+        specialist=specialist,
+        status=AppointmentStatus.BOOKED,
+        starts_at__lt=last,
+        ends_at__gt=first,
+    ).only("starts_at", "ends_at")
+    return [a.as_interval() for a in appointments]
+
+
+def slot_is_open(specialist: Membership, starts_at: datetime, *, for_participant: bool) -> bool:
+    """May a session with this specialist start at `starts_at` now? (In the open hours,
+    clear of other sessions by the buffer, within notice and horizon.)"""
+    organization = specialist.organization
+    session = timedelta(minutes=organization.session_minutes)
+    buffer = timedelta(minutes=organization.buffer_minutes)
+    now = timezone.now()
+    notice = timedelta(hours=organization.booking_notice_hours if for_participant else 0)
+    horizon = timedelta(days=organization.booking_horizon_days)
+    if not now + notice <= starts_at <= now + horizon:
+        return False
+    return rules.fits(
+        starts_at,
+        windows=windows_of(specialist, starts_at, starts_at + session),
+        booked=_booked(specialist, starts_at - buffer, starts_at + session + buffer),
+        session=session,
+        buffer=buffer,
     )
 
 
@@ -127,12 +151,20 @@ def participant_busy(
     return booked.exists()
 
 
+def participant_email(participant: Participant) -> str:
+    """Where email about sessions may go: their portal account's address, or the record's
+    when email is how they asked to be contacted. Never an address they did not choose."""
+    if participant.user_id:
+        return participant.user.email
+    return participant.email if participant.contact_method == ContactMethod.EMAIL else ""
+
+
 def reminder_channel(participant: Participant) -> tuple[str, str]:
     """How the participant wants reminders: a text when they prefer texts and gave a
-    phone, otherwise email (their portal address first). ("", "") when neither is known."""
+    phone, otherwise email where email may go. ("", "") when neither is known."""
     if participant.contact_method == ContactMethod.TEXT and participant.phone:
         return ReminderChannel.SMS, participant.phone
-    email = participant.user.email if participant.user_id else participant.email
+    email = participant_email(participant)
     return (ReminderChannel.EMAIL, email) if email else ("", "")
 
 
@@ -164,6 +196,7 @@ def calendar(specialist: Membership, first: datetime, last: datetime) -> list[Ap
 
 
 def upcoming_for_participant(participant: Participant) -> list[Appointment]:
+    """The participant's next booked sessions, soonest first."""
     return list(
         Appointment.objects.filter(
             participant=participant,
@@ -174,6 +207,7 @@ def upcoming_for_participant(participant: Participant) -> list[Appointment]:
 
 
 def primary_specialist(participant: Participant) -> Membership | None:
+    """The participant's primary peer specialist, if they have one."""
     assignment = (
         Assignment.objects.filter(participant=participant, is_primary=True, ended_at__isnull=True)
         .select_related("specialist__user", "specialist__organization")
@@ -227,3 +261,25 @@ def sessions_of(participant: Participant) -> list[Appointment]:
     upcoming = list(sessions.filter(ends_at__gt=now, status=AppointmentStatus.BOOKED)[:10])
     past = list(sessions.filter(starts_at__lte=now).order_by("-starts_at")[:5])
     return upcoming + past
+
+
+def active_feed(token_hash: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .select_related("membership__user", "organization")
+        .first()
+    )
+
+
+def feed_of(membership: Membership) -> CalendarFeed | None:
+    """The member's calendar feed address in use, if any."""
+    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).first()
+
+
+def weekly_hours_of(specialist: Membership) -> QuerySet[WeeklyAvailability]:
+    return WeeklyAvailability.objects.filter(specialist=specialist)
+
+
+def exceptions_ahead(specialist: Membership) -> QuerySet[AvailabilityException]:
+    """Time off and extra hours that have not ended yet."""
+    return AvailabilityException.objects.filter(specialist=specialist, ends_at__gt=timezone.now())

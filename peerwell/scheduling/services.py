@@ -34,7 +34,7 @@ from peerwell.scheduling.models import (
 )
 from peerwell.scheduling.rules import WeeklyHours
 from peerwell.workforce.models import Modality
-from peerwell.workforce.selectors import offered_to_new_participants
+from peerwell.workforce.selectors import offered_to_new_participants, profile_of
 
 
 class SlotTaken(ValidationError):
@@ -124,6 +124,7 @@ def availability_exception_add(
 
 
 def availability_exception_remove(*, actor: Membership, exception: AvailabilityException) -> None:
+    """Take back time off or extra hours; sessions already booked stay booked."""
     if actor != exception.specialist and actor.role != Role.ADMIN:
         raise PermissionDenied(_("Only the specialist or an admin changes these hours."))
     with transaction.atomic():
@@ -140,18 +141,16 @@ def _check_may_book(actor: Membership, participant: Participant) -> None:
 
 
 def _check_specialist(participant: Participant, specialist: Membership, modality: str) -> None:
+    """May this participant meet this specialist this way? Asked under the booking's locks,
+    so two bookings at once cannot both give a newcomer a peer, or overfill a caseload."""
     if (
         specialist.organization_id != participant.organization_id
         or specialist.role != Role.SPECIALIST
         or not specialist.is_active
     ):
         raise ValidationError({"specialist": _("Choose a peer specialist of this program.")})
-    primary = (
-        Assignment.objects.filter(participant=participant, is_primary=True, ended_at__isnull=True)
-        .select_related("specialist__user")
-        .first()
-    )
-    if primary is not None and primary.specialist_id != specialist.pk:
+    primary = selectors.primary_specialist(participant)
+    if primary is not None and primary.pk != specialist.pk:
         on_caseload = Assignment.objects.filter(
             participant=participant, specialist=specialist, ended_at__isnull=True
         ).exists()
@@ -161,13 +160,13 @@ def _check_specialist(participant: Participant, specialist: Membership, modality
                     "You already have a peer, %(name)s. Book with them, or ask them about "
                     "changing peers."
                 )
-                % {"name": primary.specialist.user.display_name}
+                % {"name": primary.user.display_name}
             )
     elif primary is None and not offered_to_new_participants(specialist):
         raise ValidationError(
             {"specialist": _("This peer is not taking new participants right now.")}
         )
-    offered = selectors.profile_of(specialist).modalities or list(Modality.values)
+    offered = profile_of(specialist).modalities or list(Modality.values)
     if modality not in offered:
         raise ValidationError({"modality": _("This peer does not meet that way.")})
     if not consent_in_effect(participant, ConsentKind.SERVICES):
@@ -194,18 +193,22 @@ def appointment_book(
     books with an offered specialist gets that specialist as their primary.
     """
     _check_may_book(actor, participant)
-    _check_specialist(participant, specialist, modality)
     organization = participant.organization
     session = timedelta(minutes=organization.session_minutes)
     try:
         with transaction.atomic():
+            # Always the specialist first, then the participant: one order, no deadlock.
             Membership.objects.select_for_update().filter(pk=specialist.pk).first()
             Participant.objects.select_for_update().filter(pk=participant.pk).first()
-            if starts_at not in selectors.open_slot_starts(
-                specialist,
-                starts_at,
-                starts_at,
-                for_participant=actor.role == Role.PARTICIPANT,
+            if rescheduled_from is not None:
+                rescheduled_from = Appointment.objects.select_for_update().get(
+                    pk=rescheduled_from.pk
+                )
+                if not rescheduled_from.is_booked:
+                    raise ValidationError(_("This session is no longer booked."))
+            _check_specialist(participant, specialist, modality)
+            if not selectors.slot_is_open(
+                specialist, starts_at, for_participant=actor.role == Role.PARTICIPANT
             ):
                 raise SlotTaken()
             ends_at = starts_at + session
@@ -213,9 +216,10 @@ def appointment_book(
                 raise ValidationError(_("The participant already has a session at that time."))
             if rescheduled_from is not None:
                 _cancel(rescheduled_from, actor, _("Rescheduled"))
+                moved_from = rescheduled_from.pk
                 # Withdraw the old time's invitation too, or calendars keep both times.
                 transaction.on_commit(
-                    lambda: tasks.send_appointment_email.enqueue(rescheduled_from.pk, "cancelled")
+                    lambda: tasks.send_appointment_email.enqueue(moved_from, "cancelled")
                 )
             appointment = Appointment.objects.create(
                 organization=organization,
@@ -281,8 +285,10 @@ def appointment_cancel(*, actor: Membership, appointment: Appointment, reason: s
             obj=locked,
             participant_id=locked.participant_id,
         )
+        transaction.on_commit(
+            lambda: tasks.send_appointment_email.enqueue(appointment.pk, "cancelled")
+        )
     appointment.refresh_from_db()
-    transaction.on_commit(lambda: tasks.send_appointment_email.enqueue(appointment.pk, "cancelled"))
 
 
 def appointment_mark_no_show(*, actor: Membership, appointment: Appointment) -> None:
@@ -294,7 +300,11 @@ def appointment_mark_no_show(*, actor: Membership, appointment: Appointment) -> 
     if appointment.starts_at > timezone.now():
         raise ValidationError(_("A session can be marked as a no-show once it has begun."))
     with transaction.atomic():
-        Appointment.objects.filter(pk=appointment.pk).update(status=AppointmentStatus.NO_SHOW)
+        marked = Appointment.objects.filter(
+            pk=appointment.pk, status=AppointmentStatus.BOOKED
+        ).update(status=AppointmentStatus.NO_SHOW)
+        if not marked:  # cancelled or marked meanwhile
+            raise ValidationError(_("Only a booked session can be marked as a no-show."))
         _audit(
             "appointment.no_show",
             actor=actor,
@@ -406,4 +416,5 @@ def calendar_feed_read(feed: CalendarFeed) -> None:
 
 
 def hash_feed_token(token: str) -> str:
+    """What is stored of a feed token, and what a request's token is looked up by."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -12,14 +12,19 @@ from peerwell.audit.services import audit_record
 from peerwell.core.sms import send_sms
 from peerwell.scheduling import ical
 from peerwell.scheduling.models import Appointment, Reminder, ReminderChannel, ReminderStatus
-from peerwell.scheduling.selectors import participant_zone, reminder_channel, zone_of
+from peerwell.scheduling.selectors import (
+    participant_email,
+    participant_zone,
+    reminder_channel,
+    zone_of,
+)
 
 
 def _recipients(appointment: Appointment) -> list[dict]:
     """Who hears of a booking, each in their own language and time zone."""
     participant = appointment.participant
     people = []
-    email = participant.user.email if participant.user_id else participant.email
+    email = participant_email(participant)
     if email:
         people.append(
             {
@@ -64,6 +69,14 @@ def send_appointment_email(appointment_id: int, kind: str) -> int:
                 "session.ics", ical.invitation(appointment, person["email"]), "text/calendar"
             )
             sent += message.send()
+    with transaction.atomic():
+        audit_record(
+            action=f"appointment.{kind}_email_sent",
+            organization=appointment.organization_id,
+            obj=appointment,
+            participant_id=appointment.participant_id,
+            detail={"messages": sent},
+        )
     return sent
 
 

@@ -20,9 +20,10 @@ from peerwell.scheduling.forms import (
     CancelForm,
     WeeklyHoursForm,
 )
-from peerwell.scheduling.models import AvailabilityException, CalendarFeed, WeeklyAvailability
+from peerwell.workforce.selectors import profile_of
 
 SLOT_DAYS = 14
+CALENDAR_REACH_DAYS = 5 * 366  # the calendar pages this far back and ahead
 
 
 def _viewed(request, obj, participant_id=None, action="appointment.viewed"):
@@ -37,7 +38,9 @@ def _viewed(request, obj, participant_id=None, action="appointment.viewed"):
 
 def _booking_page(request, *, participant, specialist, reschedule=None):
     """Open slots of one specialist, in the viewer's zone, and the booking form."""
-    profile = selectors.profile_of(specialist)
+    if request.method == "GET":
+        _viewed(request, participant, participant.pk, action="appointment.booking_viewed")
+    profile = profile_of(specialist)
     for_participant = request.membership.role == Role.PARTICIPANT
     form = BookingForm(request.POST or None, modalities=profile.modalities)
     if reschedule is not None:
@@ -128,9 +131,11 @@ def appointment_detail(request, appointment_id: int):
     appointment = policy.access_appointment(request.membership, appointment_id)
     _viewed(request, appointment, appointment.participant_id)
     is_participant = request.membership.role == Role.PARTICIPANT
+    may_book = policy.has_permission(request.membership, Permission.APPOINTMENT_BOOK)
     window = appointment.organization.cancellation_window_hours
     may_change = appointment.is_booked and (
-        not is_participant or timezone.now() <= appointment.participant_may_change_until(window)
+        may_book
+        or (is_participant and timezone.now() <= appointment.participant_may_change_until(window))
     )
     return render(
         request,
@@ -140,7 +145,7 @@ def appointment_detail(request, appointment_id: int):
             "is_participant": is_participant,
             "may_change": may_change,
             "change_until": appointment.participant_may_change_until(window),
-            "may_mark_no_show": not is_participant
+            "may_mark_no_show": may_book
             and appointment.is_booked
             and appointment.starts_at <= timezone.now(),
             "cancel_form": CancelForm(),
@@ -221,10 +226,13 @@ def _week_start(day: date) -> date:
 def schedule(request):
     """The specialist's calendar by day or by week, in their own zone."""
     zone = timezone.get_current_timezone()
+    today = timezone.localdate()
     try:
         day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        day = timezone.localdate()
+        day = today
+    if abs((day - today).days) > CALENDAR_REACH_DAYS:
+        day = today
     week = request.GET.get("view") != "day"
     first_day = _week_start(day) if week else day
     days = [first_day + timedelta(days=n) for n in range(7 if week else 1)]
@@ -236,7 +244,13 @@ def schedule(request):
         local_day = timezone.localtime(appointment.starts_at).date()
         if local_day in by_day:
             by_day[local_day].append(appointment)
-    _viewed(request, request.membership, action="calendar.viewed")
+    audit_record(
+        action="calendar.viewed",
+        actor=request.user,
+        organization=request.membership.organization,
+        obj=request.membership,
+        detail={"participants": sorted({a.participant_id for a in appointments})},
+    )
     step = timedelta(days=7 if week else 1)
     return render(
         request,
@@ -257,7 +271,7 @@ def schedule(request):
 def availability(request):
     """Weekly hours and exceptions (time off, extra hours) of the signed-in specialist."""
     specialist = request.membership
-    rows = WeeklyAvailability.objects.filter(specialist=specialist)
+    rows = selectors.weekly_hours_of(specialist)
     hours_form = WeeklyHoursForm(
         request.POST if "save_hours" in request.POST else None,
         initial=WeeklyHoursForm.initial_from(rows),
@@ -291,9 +305,7 @@ def availability(request):
             "hours_form": hours_form,
             "exception_form": exception_form,
             "error_form": errors,
-            "exceptions": AvailabilityException.objects.filter(
-                specialist=specialist, ends_at__gt=timezone.now()
-            ),
+            "exceptions": selectors.exceptions_ahead(specialist),
             "zone": selectors.zone_of(specialist),
         },
         status=400 if errors else 200,
@@ -320,9 +332,7 @@ def calendar_feeds(request):
         request,
         "scheduling/calendar_feeds.html",
         {
-            "feed": CalendarFeed.objects.filter(
-                membership=request.membership, revoked_at__isnull=True
-            ).first(),
+            "feed": selectors.feed_of(request.membership),
             "new_feed_url": request.session.pop("new_feed_url", None),
         },
     )
@@ -339,14 +349,10 @@ def calendar_feed_revoke(request):
 @login_not_required
 def calendar_feed(request, token: str):
     """The feed itself: no sign-in, the unguessable token is the key."""
-    feed = (
-        CalendarFeed.objects.filter(
-            token_hash=services.hash_feed_token(token), revoked_at__isnull=True
-        )
-        .select_related("membership__user", "organization")
-        .first()
-    )
-    if feed is None or not feed.membership.is_active:
+    feed = selectors.active_feed(services.hash_feed_token(token))
+    if feed is None or not feed.membership.user.is_active:
+        raise Http404(_("Not found."))
+    if not policy.has_permission(feed.membership, Permission.CALENDAR_FEED):
         raise Http404(_("Not found."))
     services.calendar_feed_read(feed)
     body = ical.feed(selectors.feed_appointments(feed.membership), _("Peer support sessions"))

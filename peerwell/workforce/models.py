@@ -46,17 +46,11 @@ class Modality(models.TextChoices):
 
 
 class TimeOfDay(models.TextChoices):
-    """Parts of the day, in the participant's own time zone (hours in `HOURS`)."""
+    """Parts of the day, in the participant's own time zone (hours in matching.rules)."""
 
     MORNING = "morning", _("Mornings")
     AFTERNOON = "afternoon", _("Afternoons")
     EVENING = "evening", _("Evenings")
-
-    @property
-    def hours(self) -> range:
-        return {"morning": range(6, 12), "afternoon": range(12, 17), "evening": range(17, 22)}[
-            self.value
-        ]
 
 
 class PeerGender(models.TextChoices):
@@ -105,9 +99,6 @@ class SpecialistProfile(OrgScoped):
 
     def lived_experience_labels(self) -> list[str]:
         return labels_of(LivedExperience, self.lived_experience)
-
-    def specialization_labels(self) -> list[str]:
-        return labels_of(SupportArea, self.specializations)
 
     def modality_labels(self) -> list[str]:
         return labels_of(Modality, self.modalities)

@@ -15,6 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 480
+MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -26,11 +27,14 @@ def photo_from_upload(upload) -> ContentFile:
         with Image.open(upload) as image:
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(_("Upload a JPEG, PNG or WebP photo."))
+            # A small file can hold a huge flat image: refuse before decoding a pixel.
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(_("The photo is too large: up to 40 megapixels, please."))
+            image.thumbnail((MAX_SIDE, MAX_SIDE))  # shrinks while decoding where it can
             image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
             image = image.convert("RGB")
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as error:
         raise ValidationError(_("This file is not a photo we can read.")) from error
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

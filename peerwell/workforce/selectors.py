@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
+from peerwell.workforce.models import SpecialistProfile
 
 
 def offered_specialists(organization, on: date | None = None) -> QuerySet[Membership]:
@@ -36,3 +37,9 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
 
 def offered_to_new_participants(specialist: Membership) -> bool:
     return offered_specialists(specialist.organization).filter(pk=specialist.pk).exists()
+
+
+def profile_of(specialist: Membership) -> SpecialistProfile:
+    """The specialist's profile, or an unsaved empty one (defaults) if they have none yet."""
+    profile = SpecialistProfile.objects.filter(membership=specialist).first()
+    return profile or SpecialistProfile(organization=specialist.organization, membership=specialist)

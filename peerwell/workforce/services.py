@@ -16,7 +16,7 @@ def specialist_set_cosign(*, actor: Membership, specialist: Membership, required
     if specialist.role != Role.SPECIALIST:
         raise ValidationError(_("Only a peer specialist's notes can need co-signature."))
     with transaction.atomic():
-        profile = profile_of(specialist)
+        profile = _profile_for_update(specialist)
         profile.notes_need_cosign = required
         profile.save(update_fields=["notes_need_cosign"])
         audit_record(
@@ -41,7 +41,7 @@ PROFILE_FIELDS = (
 )
 
 
-def profile_of(specialist: Membership) -> SpecialistProfile:
+def _profile_for_update(specialist: Membership) -> SpecialistProfile:
     profile, _created = SpecialistProfile.objects.get_or_create(
         membership=specialist, defaults={"organization": specialist.organization}
     )
@@ -58,7 +58,7 @@ def specialist_profile_update(
     """
     if actor.role != Role.SPECIALIST:
         raise ValidationError(_("Only peer specialists have a directory profile."))
-    profile = profile_of(actor)
+    profile = _profile_for_update(actor)
     changed = sorted(f for f in PROFILE_FIELDS if f in values and getattr(profile, f) != values[f])
     old_photo = profile.photo.name
     if photo is not None or (remove_photo and old_photo):
@@ -104,7 +104,7 @@ def certification_record(*, actor: Membership, specialist: Membership, **fields)
     )
     certification.full_clean()
     with transaction.atomic():
-        profile_of(specialist)  # the directory lists specialists through their profile
+        _profile_for_update(specialist)  # the directory lists specialists through their profile
         certification.save()
         audit_record(
             action="certification.recorded",

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from peerwell.core import policy
 from peerwell.core.policy import Permission
-from peerwell.workforce import services
+from peerwell.workforce import selectors, services
 from peerwell.workforce.forms import CertificationForm, ProfileForm
-from peerwell.workforce.models import SpecialistProfile
 
 
 @require_POST
@@ -39,7 +38,7 @@ def specialist_cosign(request, membership_id: int):
 @policy.permission_required(Permission.OWN_PROFILE_EDIT)
 def my_profile(request):
     """A specialist's own directory profile: story, lived experience, languages, ways to meet."""
-    profile = services.profile_of(request.membership)
+    profile = selectors.profile_of(request.membership)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=copy(profile))
     if request.method == "POST" and form.is_valid():
         services.specialist_profile_update(
@@ -62,8 +61,8 @@ def my_profile(request):
 def photo(request, membership_id: int):
     """A specialist's directory photo, for people of their organization who see the directory."""
     specialist = policy.access_specialist(request.membership, membership_id)
-    profile = SpecialistProfile.objects.filter(membership=specialist).exclude(photo="").first()
-    if profile is None:
+    profile = selectors.profile_of(specialist)
+    if not profile.photo:
         raise Http404(_("Not found."))
     response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"

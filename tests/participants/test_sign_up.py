@@ -159,3 +159,72 @@ def test_a_specialist_invites_a_participant_to_the_portal(
     factories.sign_in(client, specialist)
     again = client.post(f"/participants/{record.pk}/portal-invite/", follow=True)
     assert "already has a portal account" in again.content.decode()
+
+
+def test_an_older_portal_invitation_cannot_claim_the_record(
+    client, org, people, django_capture_on_commit_callbacks
+):
+    specialist = people[Role.SPECIALIST]
+    record = factories.participant(org, specialist, email="typo@example.org")
+    factories.sign_in(client, specialist)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/participants/{record.pk}/portal-invite/")
+    stale_link = re.search(r"http://testserver(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    client.post(
+        f"/participants/{record.pk}/edit/",
+        {
+            **{
+                k: v
+                for k, v in client.get(f"/participants/{record.pk}/edit/")
+                .context["form"]
+                .initial.items()
+                if v not in (None, [])
+            },
+            "email": "right@example.org",
+        },
+    )
+    record.refresh_from_db()
+    assert record.email == "right@example.org"
+    client.logout()
+    page = client.get(stale_link, follow=True)
+    assert page.status_code == 410  # the invitation to the old address was withdrawn
+    record.refresh_from_db()
+    assert record.user is None
+
+
+def test_a_portal_invitation_to_an_address_of_another_participant_is_refused(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    factories.participant(org, user=people[Role.PARTICIPANT].user)
+    record = factories.participant(org, specialist, email=people[Role.PARTICIPANT].user.email)
+    factories.sign_in(client, specialist)
+    page = client.post(f"/participants/{record.pk}/portal-invite/", follow=True)
+    assert "already belongs to another participant" in page.content.decode()
+
+
+def test_signing_up_again_before_confirming_sends_a_new_link(
+    client, open_org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/join/{open_org.slug}/", FORM)
+        client.post(f"/join/{open_org.slug}/", FORM)
+    _first, second = mail.outbox
+    assert "/join/confirm/" in second.body and "mari" not in _link(second).lower()
+    assert client.get(_link(second)).status_code == 200
+    assert User.objects.get(email="mari@example.org").email_confirmed
+
+
+def test_a_password_reset_confirms_the_address(
+    client, open_org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/join/{open_org.slug}/", FORM)
+        client.post("/account/password/reset/", {"email": FORM["email"]})
+    (reset,) = [m for m in mail.outbox if "/account/password/reset/" in m.body]
+    path = re.search(r"http://testserver(/account/password/reset/\S+/)", reset.body).group(1)
+    form_page = client.get(path, follow=True)
+    new_password = "another long passphrase 77"
+    client.post(
+        form_page.request["PATH_INFO"],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert User.objects.get(email="mari@example.org").email_confirmed

@@ -239,3 +239,69 @@ def test_weekly_hours_are_checked(people, specialist):
         services.availability_set_weekly(
             actor=people[Role.SUPERVISOR], specialist=specialist, hours=[]
         )
+
+
+def test_every_time_offered_after_a_change_of_session_length_can_be_booked(
+    org, people, participant, specialist
+):
+    _book(people, participant, specialist, _slot(specialist))
+    org.session_minutes = 45
+    org.save()
+    specialist.organization.refresh_from_db()
+    day_start = datetime.combine(timezone.localdate() + timedelta(days=3), time(0), NEW_YORK)
+    offered = selectors.open_slot_starts(
+        specialist, day_start, day_start + timedelta(days=1), for_participant=True
+    )
+    assert len(offered) >= 6
+    for starts_at in offered:
+        other = factories.participant(org, specialist)
+        factories.consents(other, people[Role.ADMIN], "services")
+        services.appointment_book(
+            actor=specialist,
+            participant=other,
+            specialist=specialist,
+            starts_at=starts_at,
+            modality="phone",
+        )
+
+
+def test_a_session_cancelled_meanwhile_is_not_marked_as_a_no_show(org, people, specialist):
+    record = factories.participant(org, specialist)
+    started = factories.appointment(
+        org, specialist, record, starts_at=timezone.now() - timedelta(minutes=10)
+    )
+    stale = type(started).objects.get(pk=started.pk)
+    services.appointment_cancel(actor=specialist, appointment=started)
+    with pytest.raises(ValidationError, match="Only a booked session"):
+        services.appointment_mark_no_show(actor=specialist, appointment=stale)
+    started.refresh_from_db()
+    assert started.status == AppointmentStatus.CANCELLED
+
+
+def test_participants_reach_only_offered_peers_and_their_own(client, org, people, participant):
+    unlisted = factories.member(org, Role.SPECIALIST)  # no certification
+    offered = factories.certified(factories.member(org, Role.SPECIALIST))
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    assert client.get(f"/peers/{unlisted.pk}/book/").status_code == 404
+    assert client.get(f"/peers/{offered.pk}/book/").status_code == 200
+    factories.participant(org, unlisted)  # someone else's peer: still not theirs
+    Assignment.objects.create(
+        organization=org, participant=participant, specialist=unlisted, assigned_by=unlisted
+    )
+    assert client.get(f"/peers/{unlisted.pk}/book/").status_code == 200
+
+
+def test_the_calendar_answers_any_date_it_is_given(client, people):
+    factories.sign_in(client, people[Role.SPECIALIST])
+    for date in ("9999-12-31", "0001-01-01", "2026-02-30", "yesterday"):
+        assert client.get(f"/schedule/?view=week&date={date}").status_code == 200
+    far = client.post(
+        "/schedule/availability/",
+        {
+            "add_exception": "1",
+            "kind": "time_off",
+            "starts_at": "9999-12-31T20:00",
+            "ends_at": "9999-12-31T23:00",
+        },
+    )
+    assert far.status_code == 400

@@ -168,7 +168,7 @@ def test_no_reminder_is_made_for_a_time_already_past(org, people):
         specialist=specialist,
         hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
     )
-    record = factories.participant(org, email="p@example.org")
+    record = factories.participant(org, email="p@example.org", contact_method="email")
     factories.consents(record, people[Role.ADMIN], "services")
     from peerwell.scheduling.selectors import open_slot_starts
 
@@ -227,3 +227,26 @@ def test_a_reminder_goes_the_way_the_participant_asks_for_now(booked, settings, 
     assert set(
         AuditEvent.objects.filter(action="reminder.sent").values_list("detail__channel", flat=True)
     ) == {"sms"}
+
+
+def test_no_email_goes_to_an_address_the_participant_did_not_choose(org, people):
+    specialist = factories.certified(people[Role.SPECIALIST])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
+    )
+    # Phone only, no messages: the email staff typed in is not a way to reach them.
+    record = factories.participant(org, contact_method="phone", email="shared@example.org")
+    factories.consents(record, people[Role.ADMIN], "services")
+    starts_at = datetime.combine(timezone.localdate() + timedelta(days=3), time(12), NEW_YORK)
+    appointment = services.appointment_book(
+        actor=specialist,
+        participant=record,
+        specialist=specialist,
+        starts_at=starts_at,
+        modality="phone",
+    )
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[specialist.user.email]]
+    assert not appointment.reminders.exists()

@@ -154,3 +154,32 @@ def test_slots_respect_notice_and_horizon():
         )
     )
     assert [s.hour for s in found] == [15, 16]
+
+
+def test_extra_hours_overlapping_weekly_hours_do_not_give_overlapping_slots():
+    day = [Interval(datetime(2026, 12, 1, 14, tzinfo=UTC), datetime(2026, 12, 1, 17, tzinfo=UTC))]
+    extra = Interval(
+        datetime(2026, 12, 1, 14, 30, tzinfo=UTC), datetime(2026, 12, 1, 18, tzinfo=UTC)
+    )
+    merged = rules.merge([*day, extra])
+    assert merged == [Interval(day[0].start, extra.end)]
+    assert [s.hour for s in slots(merged)] == [14, 15, 16, 17]
+
+
+def test_a_time_fits_whatever_grid_the_rest_of_the_day_follows():
+    window = [
+        Interval(datetime(2026, 12, 1, 14, tzinfo=UTC), datetime(2026, 12, 1, 18, tzinfo=UTC))
+    ]
+    booked = [
+        Interval(datetime(2026, 12, 1, 14, tzinfo=UTC), datetime(2026, 12, 1, 14, 50, tzinfo=UTC))
+    ]
+    kwargs = {
+        "windows": window,
+        "booked": booked,
+        "session": timedelta(minutes=45),
+        "buffer": timedelta(minutes=10),
+    }
+    assert rules.fits(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), **kwargs)
+    assert rules.fits(datetime(2026, 12, 1, 15, 55, tzinfo=UTC), **kwargs)
+    assert not rules.fits(datetime(2026, 12, 1, 14, 55, tzinfo=UTC), **kwargs)  # inside the buffer
+    assert not rules.fits(datetime(2026, 12, 1, 17, 30, tzinfo=UTC), **kwargs)  # past the window

@@ -70,3 +70,15 @@ def test_removing_the_photo_deletes_the_file(client, people, django_capture_on_c
     profile.refresh_from_db()
     assert not profile.photo and not storage.exists(name)
     assert client.get(f"/peers/{specialist.pk}/photo/").status_code == 404
+
+
+def test_a_huge_image_in_a_small_file_is_refused_before_decoding(client, people):
+    factories.sign_in(client, people[Role.SPECIALIST])
+    out = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(out, format="PNG")  # 64 megapixels, a few kB
+    response = client.post(
+        "/me/profile/",
+        {"caseload_capacity": "25", "photo": _upload(out.getvalue(), "big.png", "image/png")},
+    )
+    assert response.status_code == 400
+    assert "40 megapixels" in str(response.context["form"].errors["photo"])

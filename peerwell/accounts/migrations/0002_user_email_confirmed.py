@@ -10,11 +10,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="membership",
-            name="email_confirmed",
-            field=models.BooleanField(default=True, verbose_name="email confirmed"),
-        ),
-        migrations.AddField(
             model_name="user",
             name="email_confirmed",
             field=models.BooleanField(default=True, verbose_name="email confirmed"),
