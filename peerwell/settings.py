@@ -234,6 +234,10 @@ PEERWELL_IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 15)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # Extra scope-guard rule files of an organization's own, comma-separated (docs/scope-guard.md).
 PEERWELL_SCOPE_RULES = env("PEERWELL_SCOPE_RULES", "")
+# The scope guard's classifier beside the rules: on by default; a model file an organization
+# trained with `peerwell scope train --out` replaces the shipped one.
+PEERWELL_SCOPE_CLASSIFIER = env_bool("PEERWELL_SCOPE_CLASSIFIER", True)
+PEERWELL_SCOPE_MODEL = env("PEERWELL_SCOPE_MODEL", "")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Messages can name people; keep them server-side, not in a signed (readable) cookie.

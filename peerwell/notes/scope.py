@@ -7,10 +7,15 @@ regular expressions, which may name shared pieces from the file's `[terms]` tabl
 (terms may name other terms), and `strong = true` when no allow rule may cancel the flag.
 An `[[allow]]` rule names in-scope phrasings (the person's own report, encouraging them to
 ask their prescriber, a warm handoff) that cancel flags of its categories in the same
-clause of a sentence. See docs/scope-guard.md.
+clause of a sentence. Beside the rules, a classifier trained on labelled sentences
+(scope_classifier) flags a sentence no rule flagged when it scores past its category's
+threshold and an allow rule of that category leaves a clause of it uncovered; such a flag
+carries the category's default why and suggestion from the rule files' [defaults]. See
+docs/scope-guard.md.
 """
 
 import hashlib
+import itertools
 import re
 import tomllib
 from bisect import bisect_right
@@ -21,6 +26,8 @@ from pathlib import Path
 from threading import Lock
 
 from django.conf import settings
+
+from peerwell.notes import scope_classifier
 
 CATEGORIES = ("diagnosis", "medication", "therapy", "medical", "crisis_command")
 RULES_DIR = Path(__file__).resolve().parent / "scope_rules"
@@ -364,14 +371,18 @@ def check(text: str) -> list[Flag]:
 # The guard runs on every autosave, where all but a sentence or two are unchanged: results
 # are kept per sentence, under a digest of it (no note text is kept), for the last few
 # thousand sentences.
-_SEEN: OrderedDict[tuple[tuple[str, ...], bytes], tuple] = OrderedDict()
+_SEEN: OrderedDict[tuple[tuple, bytes], tuple] = OrderedDict()
 _SEEN_SIZE = 4096
 _SEEN_LOCK = Lock()
 
 
 def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
     """(category, start, end, rule) for each flag in one lowercased sentence."""
-    key = (files, hashlib.blake2b(chunk.encode(), digest_size=16).digest())
+    classifier = _classifier()
+    key = (
+        (files, classifier.key if classifier else None),
+        hashlib.blake2b(chunk.encode(), digest_size=16).digest(),
+    )
     with _SEEN_LOCK:
         if key in _SEEN:
             _SEEN.move_to_end(key)
@@ -386,18 +397,10 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
         for pattern in rule.patterns
         if (match := pattern.search(chunk))
     ]
+    scored = classifier.passing(chunk) if classifier else []
     needed = {rule.categories[0] for rule, _, _ in candidates if not rule.strong}
-    # An allow rule speaks for its own clause only: in "she says she feels fine, so I
-    # told her she can stop the lithium" her report does not cover my advice.
-    breaks = [m.start() for m in CLAUSE_BREAK.finditer(chunk)] if needed else []
-    allowed = {
-        (category, bisect_right(breaks, match.start()))
-        for rule in allow_rules
-        if needed.intersection(rule.categories) and rule.may_match(chunk)
-        for pattern in rule.patterns
-        for match in pattern.finditer(chunk)
-        for category in rule.categories
-    }
+    needed.update(category for category, _ in scored)
+    breaks, allowed = _allowed(allow_rules, chunk, needed)
     found: list[tuple[str, int, int, _Rule]] = []
     done: set[int] = set()  # rules that flagged already: one flag per rule and sentence
     for rule, pattern, match in candidates:
@@ -418,12 +421,108 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
         if not any(c == category and s < match.end() and match.start() < e for c, s, e, _ in found):
             found.append((category, match.start(), match.end(), rule))
             done.add(id(rule))
+    # The classifier speaks where no rule did, and like a rule it gives way to an allow rule
+    # of its category: it flags a clause no allow rule covers, the one it scores highest,
+    # if that clause alone still reaches the threshold (scope_train.scores does the same).
+    ruled = {category for category, _, _, _ in found}
+    for category, _ in scored:
+        if category in ruled:
+            continue
+        span = _best_clause(classifier, category, chunk, breaks, allowed)
+        if span:
+            found.append((category, *span, _default_rule(files, category, chunk)))
     result = tuple(found)
     with _SEEN_LOCK:
         _SEEN[key] = result
         while len(_SEEN) > _SEEN_SIZE:
             _SEEN.popitem(last=False)
     return result
+
+
+def _classifier() -> scope_classifier.Model | None:
+    if not getattr(settings, "PEERWELL_SCOPE_CLASSIFIER", True):
+        return None
+    return scope_classifier.model()
+
+
+def _best_clause(
+    classifier: scope_classifier.Model, category: str, chunk: str, breaks: list, allowed: set
+) -> tuple[int, int] | None:
+    """(start, end) of the clause of CHUNK that no allow rule of CATEGORY covers and the
+    classifier scores highest, if it reaches the threshold; the sentence scored already."""
+    clauses = [
+        (start, end)
+        for number, (start, end) in enumerate(_clauses(chunk, breaks))
+        if (category, number) not in allowed
+    ]
+    if len(clauses) == 1 and not breaks:
+        return clauses[0]
+    scored = [(classifier.probabilities(chunk[s:e])[category], (s, e)) for s, e in clauses]
+    best = max(scored, default=None)
+    return best[1] if best and best[0] >= classifier.thresholds[category] else None
+
+
+def _allowed(allow_rules: list[_Rule], chunk: str, categories: set[str]) -> tuple[list, set]:
+    """Where CHUNK's clauses start, and (category, clause number) for each clause that an
+    allow rule of one of CATEGORIES covers."""
+    # An allow rule speaks for its own clause only: in "she says she feels fine, so I
+    # told her she can stop the lithium" her report does not cover my advice.
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(chunk)] if categories else []
+    allowed = {
+        (category, bisect_right(breaks, match.start()))
+        for rule in allow_rules
+        if categories.intersection(rule.categories) and rule.may_match(chunk)
+        for pattern in rule.patterns
+        for match in pattern.finditer(chunk)
+        for category in rule.categories
+    }
+    return breaks, allowed
+
+
+def _clauses(chunk: str, breaks: list[int]):
+    """(start, end) of each clause, numbered as bisect_right numbers them, without the
+    word that opens it ("but", "pero") or the spaces around it."""
+    edges = [0, *breaks, len(chunk)]
+    for start, end in itertools.pairwise(edges):
+        opening = CLAUSE_OPENING.match(chunk, start, end)
+        start = opening.end() if opening else start
+        yield start, start + len(chunk[start:end].rstrip())
+
+
+CLAUSE_OPENING = re.compile(
+    r"[\s,\u2014\u2013]*(?:(?:so|but|then|whereas|although|though|así que|asi que|asi q|pero|entonces|luego)\s+)?"
+)
+
+
+# Common words that the other language lacks (or nearly: "a", "de", "no" are left out).
+SPANISH = frozenset(
+    {"que", "el", "la", "los", "las", "del", "le", "les", "se", "su", "sus", "por", "para"}
+    | {"con", "una", "es", "está", "estaba", "muy", "pero", "y", "dijo", "dije"}
+)
+ENGLISH = frozenset(
+    {"the", "and", "to", "of", "he", "she", "her", "his", "him", "they", "them", "with", "for"}
+    | {"is", "was", "i", "on", "at", "my", "said", "told"}
+)
+
+
+def _default_rule(files: tuple[str, ...], category: str, chunk: str) -> _Rule:
+    """The category's standard why and suggestion, in the sentence's language (guessed from
+    its commonest words: Spanish only when it has more Spanish than English ones)."""
+    words = chunk.split()
+    spanish = sum(w in SPANISH for w in words) > sum(w in ENGLISH for w in words)
+    defaults = _defaults(files)
+    return defaults.get(("es" if spanish else "en", category)) or defaults[("en", category)]
+
+
+@cache
+def _defaults(files: tuple[str, ...]) -> dict[tuple[str, str], _Rule]:
+    found = {}
+    for path in files:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        language = data.get("language", Path(path).stem)
+        for category, texts in data.get("defaults", {}).items():
+            found[(language, category)] = _Rule((category,), (), texts["why"], texts["suggest"])
+    return found
 
 
 def sentences(text: str):
