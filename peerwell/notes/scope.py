@@ -247,22 +247,27 @@ def _group_head(pattern: str, i: int) -> str | None:
     return "("
 
 
-def _group_end(pattern: str, i: int) -> int:
-    """Index of the ) that closes the group opening at I."""
-    depth, i = 0, i
+def _structure(pattern: str, start: int = 0):
+    """(index, character, depth) of each ( ) and | of PATTERN from START, outside escapes
+    and character classes; depth counts the groups open after the character."""
+    depth, i = 0, start
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             i += 1
         elif char == "[":
             i = _class_end(pattern, i) - 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield i, char, depth
         i += 1
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """Index of the ) that closes the group opening at I."""
+    for index, char, depth in _structure(pattern, i):
+        if char == ")" and depth == 0:
+            return index
     raise re.error("missing ), unterminated subpattern")
 
 
@@ -317,21 +322,11 @@ def _tree(words: list[str]) -> str:
 
 def _top_level_branches(pattern: str) -> list[str]:
     """PATTERN split at each | that is outside parentheses and character classes."""
-    branches, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = _class_end(pattern, i) - 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
+    branches, start = [], 0
+    for index, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
     branches.append(pattern[start:])
     return branches
 

@@ -9,6 +9,7 @@ from peerwell.workforce.models import (
     SupportArea,
 )
 from peerwell.workforce.photos import photo_from_upload
+from peerwell.workforce.services import PROFILE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,17 +42,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = SpecialistProfile
-        fields = [
-            "story",
-            "lived_experience",
-            "specializations",
-            "languages",
-            "modalities",
-            "gender",
-            "age_range",
-            "accepting_new",
-            "caseload_capacity",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {"story": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):

@@ -28,7 +28,8 @@ def specialist_set_cosign(*, actor: Membership, specialist: Membership, required
         )
 
 
-PROFILE_FIELDS = (
+# What a specialist edits of their directory profile (the photo goes its own way).
+PROFILE_FIELDS = [
     "story",
     "lived_experience",
     "specializations",
@@ -38,7 +39,7 @@ PROFILE_FIELDS = (
     "age_range",
     "accepting_new",
     "caseload_capacity",
-)
+]
 
 
 def _profile_for_update(specialist: Membership) -> SpecialistProfile:

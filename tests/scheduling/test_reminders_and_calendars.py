@@ -36,14 +36,20 @@ def make_due(task_path_end: str):
     )
 
 
-@pytest.fixture
-def booked(org, people):
-    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
+def always_open(people, **profile):
+    """The specialist, certified and open around the clock, so any future time is a slot."""
+    specialist = factories.certified(people[Role.SPECIALIST], **profile)
     services.availability_set_weekly(
         actor=specialist,
         specialist=specialist,
         hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
     )
+    return specialist
+
+
+@pytest.fixture
+def booked(org, people):
+    specialist = always_open(people, modalities=["phone"])
     record = factories.participant(
         org, user=people[Role.PARTICIPANT].user, preferred_name="Rosa Quiet"
     )
@@ -136,12 +142,7 @@ def test_a_moved_session_withdraws_the_old_invitation(booked, people):
 
 def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path):
     settings.PEERWELL_SMS_DIR = str(tmp_path)
-    specialist = factories.certified(people[Role.SPECIALIST])
-    services.availability_set_weekly(
-        actor=specialist,
-        specialist=specialist,
-        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
-    )
+    specialist = always_open(people)
     record = factories.participant(org, contact_method="text", phone="5035550100")
     factories.consents(record, people[Role.ADMIN], "services")
     starts_at = datetime.combine(timezone.localdate() + timedelta(days=2), time(12), NEW_YORK)
@@ -162,12 +163,7 @@ def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path)
 
 
 def test_no_reminder_is_made_for_a_time_already_past(org, people):
-    specialist = factories.certified(people[Role.SPECIALIST])
-    services.availability_set_weekly(
-        actor=specialist,
-        specialist=specialist,
-        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
-    )
+    specialist = always_open(people)
     record = factories.participant(org, email="p@example.org", contact_method="email")
     factories.consents(record, people[Role.ADMIN], "services")
     from peerwell.scheduling.selectors import open_slot_starts
@@ -230,12 +226,7 @@ def test_a_reminder_goes_the_way_the_participant_asks_for_now(booked, settings, 
 
 
 def test_no_email_goes_to_an_address_the_participant_did_not_choose(org, people):
-    specialist = factories.certified(people[Role.SPECIALIST])
-    services.availability_set_weekly(
-        actor=specialist,
-        specialist=specialist,
-        hours=[WeeklyHours(day, time(0), time(23, 59)) for day in range(7)],
-    )
+    specialist = always_open(people)
     # Phone only, no messages: the email staff typed in is not a way to reach them.
     record = factories.participant(org, contact_method="phone", email="shared@example.org")
     factories.consents(record, people[Role.ADMIN], "services")
