@@ -35,8 +35,12 @@ def participant_zone(participant: Participant) -> str:
 
 
 def profile_of(specialist: Membership) -> SpecialistProfile:
-    profile = SpecialistProfile.objects.filter(membership=specialist).first()
-    return profile or SpecialistProfile(organization=specialist.organization, membership=specialist)
+    """The specialist's profile, or an empty one. Read through the relation, so it is
+    kept on the instance: the booking page and the booking it calls read it once."""
+    try:
+        return specialist.specialist_profile
+    except SpecialistProfile.DoesNotExist:
+        return SpecialistProfile(organization=specialist.organization, membership=specialist)
 
 
 def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[rules.Interval]:
@@ -184,10 +188,14 @@ def primary_specialist(participant: Participant) -> Membership | None:
 
 def weekly_coverage(specialist_ids: list[int], viewer_zone: str) -> dict[int, set[tuple[int, int]]]:
     """(weekday, hour) pairs in the viewer's zone each specialist's weekly hours cover."""
-    rows = WeeklyAvailability.objects.filter(specialist_id__in=specialist_ids)
+    rows = (
+        WeeklyAvailability.objects.filter(specialist_id__in=specialist_ids)
+        .order_by()
+        .values_list("specialist_id", "time_zone", "weekday", "starts", "ends")
+    )
     grouped: dict[tuple[int, str], list[rules.WeeklyHours]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.specialist_id, row.time_zone)].append(row.as_rule())
+    for specialist_id, zone, weekday, starts, ends in rows:
+        grouped[(specialist_id, zone)].append(rules.WeeklyHours(weekday, starts, ends))
     week_of = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     coverage: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for (specialist_id, zone), hours in grouped.items():
