@@ -9,6 +9,11 @@ The database is a fresh SQLite file per size (var/bench/bench-M.sqlite3), or, wh
 DATABASE_URL names a PostgreSQL server, a fresh database per size on that server
 (`<name>_bench_M`, dropped first if it exists; the database DATABASE_URL names is left alone).
 
+The bench specialist (password and authenticator code) makes the staff requests; the bench
+participant (password only) ranks the directory, reads a busy specialist's open slots and
+books, each booking a different open slot that bench-data lists (`--appointments` sets
+how many sessions already fill the next eight weeks).
+
 Each scenario's p95 is compared with the floor's: GET /health/ goes through the whole
 middleware stack and does no work, so the ratio is what a page costs on top of the
 framework, whatever the speed of the machine. Pages that follow a caseload (the dashboard,
@@ -53,6 +58,11 @@ RATIO_TARGETS = [
     ("chart", 10.0),
     ("draft_save", 10.0),
     ("note_sign", 10.0),
+    # Issue 4, as the bench participant: the ranked directory within 10 times, one busy
+    # specialist's open slots over 14 days and a booking within 5 times.
+    ("directory", 10.0),
+    ("open_slots", 5.0),
+    ("booking", 5.0),
 ]
 # Largest p95 at the largest size, as a multiple of the same page's p95 at the smallest:
 # these pages follow the caseload, which is the same at every size, not the database.
@@ -75,6 +85,7 @@ class Scenario:
     follow: bool = False
     requests: int | None = None  # at most this many (a pool of drafts runs out)
     warmup: int = WARMUP_REQUESTS
+    who: str = "specialist"  # whose session: "specialist" or "participant"
 
     def url(self, number: int) -> str:
         return self.path(number) if callable(self.path) else self.path
@@ -125,15 +136,24 @@ def _note_form(text: str) -> dict:
     }
 
 
+def _booking_form(slot: tuple[int, str]) -> dict:
+    """The booking page's form as a browser posts it: one offered start, by phone."""
+    return {"starts_at": slot[1], "modality": "phone"}
+
+
 def _scenarios(handles, requests: int) -> list[Scenario]:
     """The scenarios, in the order they run.
 
     The dashboard runs last: it lists every draft of the bench specialist, and the pool of
     drafts to sign is theirs until note_sign has signed it (the runner asks bench-data for
     exactly as many as note_sign takes), so measured last it shows a specialist's own drafts.
+    Each booking takes a different open slot (bench-data's list, none overlapping another):
+    a real booking every time.
     """
     pool = handles.sign_pool
     sign_warmup = min(WARMUP_REQUESTS, max(0, len(pool) - requests))
+    slots = handles.booking_slots
+    booking_warmup = min(WARMUP_REQUESTS, max(0, len(slots) - requests))
     return [
         Scenario("login_page", "/account/sign-in/", signed_in=False),
         Scenario("account", "/account/", signed_in=True),
@@ -156,6 +176,25 @@ def _scenarios(handles, requests: int) -> list[Scenario]:
             follow=True,
             requests=min(requests, len(pool) - sign_warmup),
             warmup=sign_warmup,
+        ),
+        Scenario("directory", "/peers/", signed_in=True, who="participant"),
+        Scenario(
+            "open_slots",
+            f"/peers/{handles.open_slots_specialist}/book/",
+            signed_in=True,
+            who="participant",
+        ),
+        Scenario(
+            "booking",
+            lambda n: f"/peers/{slots[n][0]}/book/",
+            signed_in=True,
+            method="POST",
+            expect=302,
+            form=lambda n: _booking_form(slots[n]),
+            follow=True,
+            requests=min(requests, len(slots) - booking_warmup),
+            warmup=booking_warmup,
+            who="participant",
         ),
         Scenario("dashboard", "/home/", signed_in=True),
     ]
@@ -203,7 +242,12 @@ def _use_database(database_url: str):
         from django.db import connections
 
         connections.close_all()
-        connections["default"].settings_dict["NAME"] = dj_database_url.parse(database_url)["NAME"]
+        connection = connections["default"]
+        if getattr(connection, "pool", None) is not None:
+            # A PostgreSQL pool keeps handing out connections to the database it was made
+            # for: without this the second size's handles came from the first's database.
+            connection.close_pool()
+        connection.settings_dict["NAME"] = dj_database_url.parse(database_url)["NAME"]
     # Imported only now: the module imports models, which need Django set up.
     from peerwell.core.management.commands import bench_data
 
@@ -224,6 +268,8 @@ def _read_database(bench_data) -> tuple[int, object]:
     connections.close_all()
     if handles.chart_participant is None or handles.draft_note is None:
         sys.exit("bench-data left the bench specialist without participants or drafts")
+    if handles.open_slots_specialist is None:
+        sys.exit("bench-data left no specialist with appointments (--appointments 0?)")
     return count, handles
 
 
@@ -232,8 +278,10 @@ def _peerwell(*args: str, show_output: bool = False) -> float:
 
     With `show_output` its output (progress) goes straight to the terminal."""
     started = time.perf_counter()
+    # `python -m peerwell` from the checkout, not the `peerwell` script: the script imports
+    # whichever checkout the environment was installed from (a git worktree shares it).
     done = subprocess.run(  # noqa: S603  (our own command, fixed arguments)
-        [str(BIN / "peerwell"), *args],
+        [sys.executable, "-m", "peerwell", *args],
         cwd=ROOT,
         capture_output=not show_output,
         text=True,
@@ -305,8 +353,9 @@ def _totp_code(key_hex: str) -> str:
     return f"{TOTP(bytes.fromhex(key_hex)).token():06d}"
 
 
-def _sign_in(base_url: str, email: str, password: str, key_hex: str) -> httpx.Cookies:
-    """Sign in with password and authenticator code, as a browser would; return the cookies."""
+def _sign_in(base_url: str, email: str, password: str, key_hex: str | None) -> httpx.Cookies:
+    """Sign in with password and authenticator code (none for a participant, who has no
+    second factor), as a browser would; return the cookies."""
     with httpx.Client(base_url=base_url, timeout=10) as client:
         client.get("/account/sign-in/").raise_for_status()
         response = client.post(
@@ -319,6 +368,8 @@ def _sign_in(base_url: str, email: str, password: str, key_hex: str) -> httpx.Co
         )
         if response.status_code != 302:
             sys.exit(f"sign-in as {email} failed: HTTP {response.status_code}")
+        if key_hex is None:
+            return client.cookies
         client.get("/account/mfa/verify/").raise_for_status()
         for _attempt in range(2):
             response = client.post(
@@ -418,7 +469,7 @@ class Site:
     scenarios: list[Scenario]
     timings: dict[str, float]
     base_url: str = ""
-    cookies: httpx.Cookies | None = None
+    cookies: dict[str, httpx.Cookies] = field(default_factory=dict)  # by Scenario.who
     floor: Measurement = field(default_factory=Measurement)
     results: dict[str, Measurement] = field(default_factory=dict)
 
@@ -455,6 +506,8 @@ def _build(size: int, args, server_url: str | None) -> Site:
         # Exactly what note_sign takes (with its warm-up), so none is left on the dashboard.
         "--sign-pool",
         str(args.requests + WARMUP_REQUESTS),
+        "--appointments",
+        str(args.appointments),
         show_output=True,
     )
     participants, handles = _read_database(bench_data)
@@ -480,9 +533,19 @@ def _serve(site: Site, stack: contextlib.ExitStack, bench_data) -> None:
     _wait_until_up(site.base_url, server, log_path)
     site.timings["server_start_s"] = time.perf_counter() - started
     email = bench_data.BENCH_SPECIALIST_EMAIL
-    site.cookies = _sign_in(
+    site.cookies["specialist"] = _sign_in(
         site.base_url, email, bench_data.BENCH_PASSWORD, bench_data.bench_totp_key(email)
     )
+
+
+def _cookies(site: Site, who: str, bench_data) -> httpx.Cookies:
+    """The session of `who` at this site. The participant signs in only when first needed,
+    so their session is not left idle (and signed out) while the staff scenarios run."""
+    if who not in site.cookies:
+        site.cookies[who] = _sign_in(
+            site.base_url, bench_data.BENCH_PARTICIPANT_EMAIL, bench_data.BENCH_PASSWORD, None
+        )
+    return site.cookies[who]
 
 
 def _measure(sites: list[Site], requests: int) -> None:
@@ -505,7 +568,7 @@ def _measure(sites: list[Site], requests: int) -> None:
                 (
                     site.base_url,
                     site.scenarios[index],
-                    site.cookies if scenario.signed_in else None,
+                    _cookies(site, scenario.who, bench_data) if scenario.signed_in else None,
                     site.floor,
                 )
                 for site in sites
@@ -626,6 +689,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     which.add_argument("--contacts", type=int, help="measure this one size (a number of contacts)")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per scenario")
+    parser.add_argument(
+        "--appointments", type=int, default=50_000, help="future booked sessions at each size"
+    )
     args = parser.parse_args(argv)
     sizes = [args.contacts] if args.contacts is not None else args.sizes
     server_url = os.environ.get("DATABASE_URL")

@@ -12,11 +12,15 @@ from peerwell.participants.models import Participant
 from peerwell.workforce.models import Certification, LivedExperience, Modality, SupportArea
 from peerwell.workforce.selectors import offered_specialists
 
-LABELS = Labels(
-    experience=dict(LivedExperience.choices),
-    support=dict(SupportArea.choices),
-    modality=dict(Modality.choices),
-)
+
+def _labels() -> Labels:
+    """Words for codes in the active language, translated once per directory rather than
+    once per specialist ranked (each lazy label translates again whenever it is read)."""
+    return Labels(
+        experience={code: str(label) for code, label in LivedExperience.choices},
+        support={code: str(label) for code, label in SupportArea.choices},
+        modality={code: str(label) for code, label in Modality.choices},
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def directory(
     filters = filters or DirectoryFilters()
     candidates = [c for c in candidates if filters.keep(c)]
     preferences = preferences_of(participant) if participant else Preferences()
-    matches = rank(preferences, candidates, LABELS)
+    matches = rank(preferences, candidates, _labels())
     if participant is None:
         matches.sort(key=lambda m: (m.candidate.name.casefold(), m.candidate.id))
     return [

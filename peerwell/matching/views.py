@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -8,6 +9,10 @@ from peerwell.core.roles import Role
 from peerwell.matching import selectors
 from peerwell.matching.forms import DirectoryFilterForm
 from peerwell.participants.selectors import record_of
+
+# Best matches first, a page at a time: a list of every offered peer (a hundred or more in
+# a large program) is long to read, and rendering it was most of the page's time.
+PAGE_SIZE = 20
 
 
 @policy.permission_required(Permission.DIRECTORY_VIEW)
@@ -33,11 +38,17 @@ def directory(request):
         participant=participant,
         filters=filters,
     )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "matching/directory.html",
         {
-            "entries": entries,
+            "entries": page.object_list,
+            "count": len(entries),
+            "page": page,
+            "query_string": query.urlencode(),
             "form": form,
             "ranked": participant is not None,
             "can_book": participant is not None,

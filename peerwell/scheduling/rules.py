@@ -7,6 +7,7 @@ elapsed time (session plus buffer), so a window that spans the change holds as m
 fit in the hours that actually pass.
 """
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -138,13 +139,41 @@ def day_part_hours(
     hours: Iterable[WeeklyHours], zone: str, viewer_zone: str, week_of: date
 ) -> set[tuple[int, int]]:
     """(weekday, hour) pairs, in the viewer's zone, that the weekly hours cover during the
-    week starting `week_of`: what "evenings free" is computed from for a participant."""
+    week starting `week_of`: what "evenings free" is computed from for a participant.
+
+    The directory asks this for every specialist it lists, on every view, and the answer
+    depends only on the arguments: it is kept (per process, the most recent few thousand),
+    so it is worked out again only when hours, zones or the week change."""
+    key = tuple(sorted(hours, key=lambda h: (h.weekday, h.starts, h.ends)))
+    return set(_day_part_hours(key, zone, viewer_zone, week_of))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_part_hours(
+    hours: tuple[WeeklyHours, ...], zone: str, viewer_zone: str, week_of: date
+) -> frozenset[tuple[int, int]]:
+    """An hour counts when a moment on a window's half-hour steps falls in it. A window
+    whose offset does not change (nearly all) is walked an hour at a time in local time,
+    without a zone lookup a step."""
     covered = set()
     viewer = ZoneInfo(viewer_zone)
+    step = timedelta(minutes=30)
+    hour = timedelta(hours=1)
     for window in weekly_windows(hours, zone, week_of, week_of + timedelta(days=6)):
-        moment = window.start
-        while moment < window.end:
-            local = moment.astimezone(viewer)
-            covered.add((local.weekday(), local.hour))
-            moment += timedelta(minutes=30)
-    return covered
+        start, end = window.start.astimezone(viewer), window.end.astimezone(viewer)
+        if start.utcoffset() != end.utcoffset():
+            moment = window.start
+            while moment < window.end:
+                local = moment.astimezone(viewer)
+                covered.add((local.weekday(), local.hour))
+                moment += step
+            continue
+        # The last half-hour step before the end, then every hour from the first step's
+        # to the last's: steps are closer than an hour, so none is skipped.
+        last = start + (end - start - timedelta.resolution) // step * step
+        moment = start.replace(minute=0, second=0, microsecond=0, tzinfo=None)
+        last = last.replace(tzinfo=None)
+        while moment <= last:
+            covered.add((moment.weekday(), moment.hour))
+            moment += hour
+    return frozenset(covered)

@@ -218,10 +218,14 @@ def primary_specialist(participant: Participant) -> Membership | None:
 
 def weekly_coverage(specialist_ids: list[int], viewer_zone: str) -> dict[int, set[tuple[int, int]]]:
     """(weekday, hour) pairs in the viewer's zone each specialist's weekly hours cover."""
-    rows = WeeklyAvailability.objects.filter(specialist_id__in=specialist_ids)
+    rows = (
+        WeeklyAvailability.objects.filter(specialist_id__in=specialist_ids)
+        .order_by()
+        .values_list("specialist_id", "time_zone", "weekday", "starts", "ends")
+    )
     grouped: dict[tuple[int, str], list[rules.WeeklyHours]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.specialist_id, row.time_zone)].append(row.as_rule())
+    for specialist_id, zone, weekday, starts, ends in rows:
+        grouped[(specialist_id, zone)].append(rules.WeeklyHours(weekday, starts, ends))
     week_of = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     coverage: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for (specialist_id, zone), hours in grouped.items():

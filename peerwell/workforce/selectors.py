@@ -2,35 +2,53 @@
 
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
-from peerwell.workforce.models import SpecialistProfile
+from peerwell.workforce.models import Certification, SpecialistProfile
 
 
 def offered_specialists(organization, on: date | None = None) -> QuerySet[Membership]:
     """Specialists offered to new participants: active, accepting new participants, with a
-    verified certification in force, and fewer open caseload assignments than capacity."""
+    verified certification in force, and fewer open caseload assignments than capacity.
+
+    The certification and the caseload are correlated subqueries (each an index lookup per
+    specialist), not joins: joining every open assignment and grouping the wide rows back
+    cost more than the rest of the directory put together at 20,000 participants."""
     on = on or timezone.localdate()
+    certified = Certification.objects.filter(
+        specialist=OuterRef("pk"),
+        verified_at__isnull=False,
+        issued_on__lte=on,
+        expires_on__gte=on,
+    )
+    # participants.Assignment, reached through the relation: workforce comes before
+    # participants and does not import it.
+    assignments = Membership._meta.get_field("assignments").related_model
+    open_caseload = (
+        assignments.objects.filter(specialist=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("specialist")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # From the profiles accepting new participants (a few hundred at most), not from every
+    # membership: SQLite otherwise walks all of the organization's participants' too.
+    accepting = SpecialistProfile.objects.filter(
+        organization=organization, accepting_new=True
+    ).values("membership_id")
     return (
         Membership.objects.in_org(organization)
         .filter(
+            Exists(certified),
+            pk__in=accepting,
             role=Role.SPECIALIST,
             is_active=True,
-            specialist_profile__accepting_new=True,
-            certifications__verified_at__isnull=False,
-            certifications__issued_on__lte=on,
-            certifications__expires_on__gte=on,
         )
-        .annotate(
-            caseload_size=Count(
-                "assignments",
-                filter=Q(assignments__ended_at__isnull=True),
-                distinct=True,
-            )
-        )
+        .annotate(caseload_size=Coalesce(Subquery(open_caseload), 0))
         .filter(caseload_size__lt=F("specialist_profile__caseload_capacity"))
     )
 
@@ -40,6 +58,10 @@ def offered_to_new_participants(specialist: Membership) -> bool:
 
 
 def profile_of(specialist: Membership) -> SpecialistProfile:
-    """The specialist's profile, or an unsaved empty one (defaults) if they have none yet."""
-    profile = SpecialistProfile.objects.filter(membership=specialist).first()
-    return profile or SpecialistProfile(organization=specialist.organization, membership=specialist)
+    """The specialist's profile, or an unsaved empty one (defaults) if they have none yet.
+    Read through the relation, so it is kept on the instance: the booking page and the
+    booking it calls read it once."""
+    try:
+        return specialist.specialist_profile
+    except SpecialistProfile.DoesNotExist:
+        return SpecialistProfile(organization=specialist.organization, membership=specialist)

@@ -13,6 +13,7 @@ from peerwell.accounts.models import Membership, Team, User
 from peerwell.core import crypto
 from peerwell.core.management.commands import bench_data
 from peerwell.core.management.commands.bench_data import (
+    BENCH_PARTICIPANT_EMAIL,
     BENCH_PASSWORD,
     BENCH_SPECIALIST_EMAIL,
     DRAFT_SAVE_PLACE,
@@ -24,10 +25,13 @@ from peerwell.core.management.commands.bench_data import (
 )
 from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
+from peerwell.matching.selectors import directory
 from peerwell.notes import scope
 from peerwell.notes.models import Contact, GoalNote, NoteStatus
 from peerwell.participants.models import Assignment, Participant, ParticipantStatus
-from peerwell.workforce.models import SpecialistProfile
+from peerwell.scheduling.models import Appointment, AppointmentStatus, WeeklyAvailability
+from peerwell.workforce.models import Certification, SpecialistProfile
+from peerwell.workforce.selectors import offered_specialists
 
 
 def _counts(organization) -> dict:
@@ -43,6 +47,9 @@ def _counts(organization) -> dict:
         "assignments": Assignment.objects.count(),
         "contacts": Contact.objects.count(),
         "notes": GoalNote.objects.count(),
+        "certifications": Certification.objects.count(),
+        "weekly_hours": WeeklyAvailability.objects.count(),
+        "appointments": Appointment.objects.count(),
     }
 
 
@@ -58,12 +65,14 @@ def test_bench_data_builds_once(db):
     _build(participants=30)
 
     assert _counts(organization) == first
-    assert first[Role.SPECIALIST] == 100
-    assert first[Role.PARTICIPANT] == first["participants"] == first["assignments"] == 30
+    assert first[Role.SPECIALIST] == 200
+    # The numbered participants, and the bench participant with their three assignments.
+    assert first[Role.PARTICIPANT] == first["participants"] == 30 + 1
+    assert first["assignments"] == 30 + bench_data.BOOKING_SPECIALISTS
     assert first[Role.ADMIN] == first[Role.AUDITOR] == 1
     assert first[Role.SUPERVISOR] == first["teams"] > 0
-    assert first["profiles"] == 100
-    assert first["memberships"] == first["users"] == 100 + 30 + first[Role.SUPERVISOR] + 2
+    assert first["profiles"] == first["certifications"] == 200
+    assert first["memberships"] == first["users"] == 200 + 31 + first[Role.SUPERVISOR] + 2
     assert not Membership.objects.exclude(organization=organization).exists()
     assert not organization.is_demo
 
@@ -75,8 +84,12 @@ def test_bench_specialist_can_sign_in(db):
     assert check_password(BENCH_PASSWORD, specialist.password)
     device = TOTPDevice.objects.get(user=specialist, confirmed=True)
     assert device.key == bench_totp_key(BENCH_SPECIALIST_EMAIL)
-    participant = Membership.objects.filter(role=Role.PARTICIPANT).first().user
+    participant = User.objects.get(email="bench-participant-000001@bench.example")
     assert not participant.has_usable_password()
+    # The bench participant signs in with the password alone.
+    booker = User.objects.get(email=BENCH_PARTICIPANT_EMAIL)
+    assert check_password(BENCH_PASSWORD, booker.password)
+    assert not TOTPDevice.objects.filter(user=booker).exists()
 
 
 def test_contacts_and_notes_build_once_and_grow(db):
@@ -98,11 +111,15 @@ def test_participants_are_active_on_a_caseload(db):
     organization = _build(participants=250)
     specialist = Membership.objects.get(user__email=BENCH_SPECIALIST_EMAIL)
 
-    participants = Participant.objects.in_org(organization)
+    participants = Participant.objects.in_org(organization).exclude(
+        user__email=BENCH_PARTICIPANT_EMAIL
+    )
     assert set(participants.values_list("status", flat=True)) == {ParticipantStatus.ACTIVE}
     assert set(participants.values_list("created_by__role", flat=True)) <= set(STAFF_ROLES)
     assert participants.filter(user__isnull=True).count() == 0
-    open_primary = Assignment.objects.filter(is_primary=True, ended_at__isnull=True)
+    open_primary = Assignment.objects.filter(
+        is_primary=True, ended_at__isnull=True, participant__in=participants
+    )
     assert open_primary.count() == 250
     assert set(open_primary.values_list("specialist__role", flat=True)) == {Role.SPECIALIST}
     # Participant i goes to specialist i mod 100: the bench specialist has 0, 100 and 200.
@@ -203,3 +220,76 @@ def test_synthetic_wording_is_in_peer_scope(texts):
 
 def test_flagged_drafts_wording_is_flagged():
     assert scope.check(bench_data.FLAGGED_CHECK_IN)
+
+
+def test_appointments_fill_the_next_weeks_without_clashes(db):
+    organization = _build(participants=300, appointments=2000, sign_pool=0)
+    first = _counts(organization)
+    appointments = Appointment.objects.in_org(organization)
+
+    assert appointments.count() == 2000
+    _build(participants=300, appointments=2000, sign_pool=0)
+    assert _counts(organization) == first
+
+    now = timezone.now()
+    assert set(appointments.values_list("status", flat=True)) == {AppointmentStatus.BOOKED}
+    assert not appointments.filter(starts_at__lt=now).exists()
+    assert not appointments.filter(
+        starts_at__gt=now + timezone.timedelta(days=bench_data.APPOINTMENT_DAYS)
+    ).exists()
+    session = timezone.timedelta(minutes=organization.session_minutes)
+    assert not appointments.exclude(ends_at=F("starts_at") + session).exists()
+    # Never two sessions of one participant at once (all start on whole hours).
+    starts = list(appointments.values_list("participant", "starts_at"))
+    assert len(set(starts)) == len(starts)
+    assert appointments.values("specialist").distinct().count() == 200
+    # Each on its specialist's grid of weekly hours, session plus buffer.
+    specialist = Membership.objects.get(user__email=BENCH_SPECIALIST_EMAIL)
+    grid = set(
+        bench_data._grid_slots(
+            organization,
+            specialist.pk,
+            WeeklyAvailability.objects.filter(specialist=specialist),
+            now,
+            now + timezone.timedelta(days=bench_data.APPOINTMENT_DAYS),
+        )
+    )
+    theirs = set(appointments.filter(specialist=specialist).values_list("starts_at", flat=True))
+    assert theirs and theirs <= grid
+
+
+def test_every_specialist_has_hours_and_the_directory_offers_the_new_ones(db):
+    organization = _build(participants=30)
+
+    assert WeeklyAvailability.objects.values("specialist").distinct().count() == 200
+    zones = set(WeeklyAvailability.objects.values_list("time_zone", flat=True))
+    assert len(zones) > 1
+    offered = offered_specialists(organization)
+    # Not accepting new participants: one in ten.
+    assert 150 <= offered.count() < 200
+    booker = Participant.objects.get(user__email=BENCH_PARTICIPANT_EMAIL)
+    entries = directory(organization, viewer_zone="America/New_York", participant=booker)
+    assert len(entries) == offered.count()
+    assert entries[0].match.score > entries[-1].match.score
+    assert all(entry.certification is not None for entry in entries)
+
+
+def test_booking_slots_can_be_booked_one_after_another(db):
+    from peerwell.scheduling.services import appointment_book
+
+    organization = _build(participants=30, appointments=500, sign_pool=0)
+    handles = bench_handles()
+    assert handles.open_slots_specialist is not None
+    slots = handles.booking_slots
+    assert len(slots) > 320
+    booker = Participant.objects.get(user__email=BENCH_PARTICIPANT_EMAIL)
+    actor = Membership.objects.get(organization=organization, user=booker.user)
+    for specialist_id, start in slots[:3] + slots[-3:]:
+        appointment_book(
+            actor=actor,
+            participant=booker,
+            specialist=Membership.objects.get(pk=specialist_id),
+            starts_at=timezone.datetime.fromisoformat(start),
+            modality=bench_data.BOOKING_MODALITY,
+        )
+    assert Appointment.objects.filter(participant=booker).count() == 6

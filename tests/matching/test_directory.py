@@ -94,3 +94,17 @@ def test_the_directory_takes_the_same_queries_for_two_peers_or_twenty(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get("/peers/")
     assert len(response.context["entries"]) == 20
+
+
+def test_the_directory_shows_the_best_matches_a_page_at_a_time(client, org, people):
+    for n in range(23):
+        _peer(org, f"Peer {n:02d}", modalities=["phone"])
+    factories.sign_in(client, people[Role.SPECIALIST])
+
+    first = client.get("/peers/?modality=phone")
+    second = client.get("/peers/?modality=phone&page=2")
+
+    assert _names(first) == [f"Peer {n:02d}" for n in range(20)]
+    assert _names(second) == ["Peer 20", "Peer 21", "Peer 22"]
+    assert "23 peer supporters" in first.content.decode()
+    assert "?modality=phone&amp;page=2" in first.content.decode()

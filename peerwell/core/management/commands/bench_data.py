@@ -2,10 +2,15 @@
 
 Every account here is synthetic. Staff share one password and get an authenticator key
 derived from their email, so the benchmark runner (`python -m bench.run`) can sign in as
-any of them; participants get unusable passwords, since none of them signs in.
+any of them; so does the bench participant (BENCH_PARTICIPANT_EMAIL, no second factor, as
+for any participant). The numbered participants get unusable passwords: none signs in.
 
-Each participant account has a participant record, active, on the caseload of one of the
-100 specialists (an open primary assignment), so each specialist has about N/100. With
+Each numbered participant has a participant record, active, with some preferences for a
+peer, on the caseload of one of the first 100 specialists (an open primary assignment), so
+each of those has about N/100. All 200 specialists have a varied profile, a verified
+certification and weekly hours (some in other US zones); the second hundred have no
+caseload and are the ones the directory offers. With `--appointments A` the next eight
+weeks hold A booked sessions, on each specialist's grid of session plus buffer. With
 `--contacts M` the organization gets M contacts, each with its goal note: most signed, one
 in 50 a draft of a recent contact (about half of them late, one in five with open scope
 flags). One participant in ten is seen about weekly, ten times as often as the others, as
@@ -14,7 +19,8 @@ in a real caseload. Note text is short synthetic wording, sealed by its field on
 The bench specialist also gets two kinds of drafts for the runner, told apart by the
 contact's place: one to autosave again and again (DRAFT_SAVE_PLACE) and a pool of fresh
 drafts to sign, one per request (SIGN_POOL_PLACE, `--sign-pool`, topped up on each run).
-`bench_handles()` finds them, and the participant whose chart the runner opens.
+`bench_handles()` finds them, the participant whose chart the runner opens, the busy
+specialist whose open slots it reads and the slots the bench participant books.
 
 Running it again adds only what is missing: a larger M adds the difference.
 """
@@ -26,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from datetime import time as dtime
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -47,18 +54,34 @@ from peerwell.notes import rules, scope
 from peerwell.notes.models import Contact, ContactKind, GoalNote, NoteStatus
 from peerwell.participants.models import (
     Assignment,
+    Consent,
+    ConsentKind,
     ContactMethod,
     Participant,
     ParticipantStatus,
+    RecoveryPathway,
     ReferralSource,
 )
-from peerwell.workforce.models import LivedExperience, SpecialistProfile
+from peerwell.scheduling import rules as slot_rules
+from peerwell.scheduling import selectors as scheduling
+from peerwell.scheduling.models import Appointment, AppointmentStatus, WeeklyAvailability
+from peerwell.workforce.models import (
+    AgeRange,
+    Certification,
+    LivedExperience,
+    Modality,
+    PeerGender,
+    SpecialistProfile,
+    SupportArea,
+    TimeOfDay,
+)
 
 ORGANIZATION = {"name": "Peerwell benchmark", "slug": "bench"}
 EMAIL_DOMAIN = "bench.example"
 BENCH_PASSWORD = "bench-only-passphrase-7"  # noqa: S105  (synthetic benchmark staff only)
 BENCH_SPECIALIST_EMAIL = f"bench-specialist@{EMAIL_DOMAIN}"
-SPECIALISTS = 100
+SPECIALISTS = 100  # the caseloads are shared among the first 100 (issue 3's numbers)...
+ALL_SPECIALISTS = 200  # ...the other 100 are newer peers the directory offers (issue 4)
 TEAMS = 5  # one supervisor each; the specialists are shared out between them
 BATCH_SIZE = 1000
 
@@ -73,6 +96,34 @@ SIGN_POOL = 400
 SIGN_POOL_PLACE = "bench-sign-pool"
 DRAFT_SAVE_PLACE = "bench-draft-save"
 RUNNER_PLACES = (SIGN_POOL_PLACE, DRAFT_SAVE_PLACE)
+
+# Scheduling (issue 4). Appointments fill the next 8 weeks on each specialist's own grid
+# (session plus buffer); the organization books up to HORIZON_DAYS ahead, past the last
+# of them, as a program that books two months out would.
+APPOINTMENTS = 50_000
+APPOINTMENT_DAYS = 56
+HORIZON_DAYS = 60
+# The bench participant signs in (no second factor: participants need none) to rank the
+# directory, see a busy specialist's open slots, and book. They are on the caseload of
+# the first BOOKING_SPECIALISTS of the new peers (primary with the first), who keep wide
+# hours and are only a third booked, so every booking request finds a different open slot.
+BENCH_PARTICIPANT_EMAIL = f"bench-participant@{EMAIL_DOMAIN}"
+COHORT_PREFIX = "bench-participant-"  # the numbered participants; not the bench participant
+BOOKING_SPECIALISTS = 3
+BOOKING_SHARE = 3  # one open slot in 3 of the booking specialists is booked beforehand
+BOOKING_MODALITY = Modality.PHONE
+ZONES = (
+    "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York",
+    "America/Phoenix", "America/Los_Angeles",
+)  # fmt: skip
+LANGUAGES = ("Vietnamese", "Chinese", "Tagalog", "Korean", "Russian", "Arabic")
+MODALITY_SETS = (
+    (Modality.VIDEO, Modality.PHONE),
+    (Modality.VIDEO, Modality.PHONE, Modality.IN_PERSON),
+    (Modality.IN_PERSON, Modality.PHONE),
+    (Modality.VIDEO,),
+    (),  # says nothing: meets every way
+)
 
 FIRST_NAMES = (
     "Alex", "Ana", "Ben", "Carmen", "Dana", "Eli", "Fatima", "Gabe", "Hana", "Isaac",
@@ -144,7 +195,7 @@ def _people(participants: int) -> list[tuple[str, str, str]]:
     people = [(BENCH_SPECIALIST_EMAIL, "Bench Specialist 001", Role.SPECIALIST)]
     people += [
         (f"bench-specialist-{i:03d}@{EMAIL_DOMAIN}", f"Bench Specialist {i:03d}", Role.SPECIALIST)
-        for i in range(2, SPECIALISTS + 1)
+        for i in range(2, ALL_SPECIALISTS + 1)
     ]
     people += [
         (f"bench-supervisor-{i}@{EMAIL_DOMAIN}", f"Bench Supervisor {i}", Role.SUPERVISOR)
@@ -153,6 +204,7 @@ def _people(participants: int) -> list[tuple[str, str, str]]:
     people += [
         (f"bench-admin@{EMAIL_DOMAIN}", "Bench Admin", Role.ADMIN),
         (f"bench-auditor@{EMAIL_DOMAIN}", "Bench Auditor", Role.AUDITOR),
+        (BENCH_PARTICIPANT_EMAIL, "Bench Participant", Role.PARTICIPANT),
     ]
     people += [
         (
@@ -172,14 +224,19 @@ def _bench_emails() -> dict[str, int]:
 
 def _create_users(people: list[tuple[str, str, str]]) -> int:
     existing = _bench_emails()
-    # Hashing is the slow part: staff share one hash, participants get none.
+    # Hashing is the slow part: staff and the bench participant share one hash, the other
+    # participants get none.
     staff_password = make_password(BENCH_PASSWORD)
     unusable = make_password(None)
     users = [
         User(
             email=email,
             full_name=name,
-            password=staff_password if role in STAFF_ROLES else unusable,
+            password=(
+                staff_password
+                if role in STAFF_ROLES or email == BENCH_PARTICIPANT_EMAIL
+                else unusable
+            ),
         )
         for email, name, role in people
         if email not in existing
@@ -199,28 +256,136 @@ def _create_memberships(organization, people, user_ids: dict[str, int]) -> int:
     return len(memberships)
 
 
-def _create_profiles(organization) -> int:
+def _specialist_number(email: str) -> int:
+    """1 for the bench specialist, 2 for bench-specialist-002@..., and so on."""
+    name = email.split("@", 1)[0]
+    return 1 if email == BENCH_SPECIALIST_EMAIL else int(name.rsplit("-", 1)[1])
+
+
+def _is_booking_specialist(number: int) -> bool:
+    return SPECIALISTS < number <= SPECIALISTS + BOOKING_SPECIALISTS
+
+
+def _profile(organization, membership_id: int, number: int) -> SpecialistProfile:
+    """A varied profile, the same for the same specialist number on every run.
+
+    The first 100 carry issue 3's caseloads (200 each at 20,000 participants), which fill
+    their capacity, so the directory offers the newer peers: as a growing program would.
+    """
+    rng = random.Random(f"profile-{number}")
     experiences = [choice for choice, _label in LivedExperience.choices]
+    areas = [choice for choice, _label in SupportArea.choices]
+    languages = ["English"]
+    if number % 4 == 0:
+        languages.append("Spanish")
+    if number % 9 == 0:
+        languages.append(LANGUAGES[number % len(LANGUAGES)])
+    if number % 11 == 0:
+        languages = ["Spanish"]
+    modalities = MODALITY_SETS[number % len(MODALITY_SETS)]
+    if _is_booking_specialist(number):
+        modalities = tuple(Modality.values)
+    return SpecialistProfile(
+        organization=organization,
+        membership_id=membership_id,
+        lived_experience=rng.sample(experiences, 2 + number % 2),
+        languages=languages,
+        specializations=rng.sample(areas, 1 + number % 3),
+        modalities=list(modalities),
+        gender=[choice for choice, _label in PeerGender.choices][number % 3],
+        age_range=[choice for choice, _label in AgeRange.choices][number // 3 % 3],
+        accepting_new=number % 10 != 7,
+        caseload_capacity=200 if number <= SPECIALISTS else 20 + number % 5 * 10,
+        story="A synthetic story for the benchmark.",
+    )
+
+
+def _create_profiles(organization) -> int:
     missing = (
         Membership.objects.in_org(organization)
         .filter(role=Role.SPECIALIST, specialist_profile__isnull=True)
-        .order_by("pk")
+        .values_list("pk", "user__email")
     )
-    profiles = [
-        SpecialistProfile(
-            organization=organization,
-            membership=membership,
-            lived_experience=[
-                experiences[i % len(experiences)],
-                experiences[(i + 3) % len(experiences)],
-            ],
-            languages=["en", "es"] if i % 4 == 0 else ["en"],
-            story="A synthetic story for the benchmark.",
-        )
-        for i, membership in enumerate(missing)
-    ]
+    profiles = [_profile(organization, pk, _specialist_number(email)) for pk, email in missing]
     SpecialistProfile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
     return len(profiles)
+
+
+def _create_certifications(organization, admin: Membership, now: datetime) -> int:
+    """A verified certification in force for each specialist without one."""
+    today = timezone.localdate(now)
+    missing = (
+        Membership.objects.in_org(organization)
+        .filter(role=Role.SPECIALIST, certifications__isnull=True)
+        .values_list("pk", "user__email")
+    )
+    certifications = []
+    for pk, email in missing:
+        number = _specialist_number(email)
+        issued_on = today - timedelta(days=30 + number * 3)
+        certifications.append(
+            Certification(
+                organization=organization,
+                specialist_id=pk,
+                name="Certified Peer Specialist",
+                issuer="State certification board",
+                number=f"CPS-{number:05d}",
+                issued_on=issued_on,
+                expires_on=issued_on + timedelta(days=730),
+                verified_by=admin,
+                verified_at=now,
+            )
+        )
+    Certification.objects.bulk_create(certifications, batch_size=BATCH_SIZE)
+    return len(certifications)
+
+
+def _weekly_hours(number: int) -> tuple[str, list[slot_rules.WeeklyHours]]:
+    """(zone, weekly hours) of one specialist: five days, a morning of 4 hours and an
+    afternoon of 5, starting at varied hours, in one of several US zones. The booking
+    specialists keep 13 hours every day in the organization's zone."""
+    if _is_booking_specialist(number):
+        return ZONES[0], [
+            slot_rules.WeeklyHours(day, hours[0], hours[1])
+            for day in range(7)
+            for hours in ((dtime(7), dtime(12)), (dtime(13), dtime(21)))
+        ]
+    first_day = (0, 0, 1, 6)[number % 4]  # Monday to Friday, Tuesday to Saturday, Sunday...
+    morning = 7 + number // 4 % 3
+    afternoon = 13 + number % 4
+    return ZONES[number % len(ZONES)], [
+        slot_rules.WeeklyHours((first_day + n) % 7, start, end)
+        for n in range(5)
+        for start, end in (
+            (dtime(morning), dtime(morning + 4)),
+            (dtime(afternoon), dtime(afternoon + 5)),
+        )
+    ]
+
+
+def _create_availability(organization) -> int:
+    """Weekly hours for each specialist without any."""
+    missing = (
+        Membership.objects.in_org(organization)
+        .filter(role=Role.SPECIALIST, weekly_availability__isnull=True)
+        .values_list("pk", "user__email")
+    )
+    rows = []
+    for pk, email in missing:
+        zone, hours = _weekly_hours(_specialist_number(email))
+        rows += [
+            WeeklyAvailability(
+                organization=organization,
+                specialist_id=pk,
+                weekday=item.weekday,
+                starts=item.starts,
+                ends=item.ends,
+                time_zone=zone,
+            )
+            for item in hours
+        ]
+    WeeklyAvailability.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)
 
 
 def _create_devices(people, user_ids: dict[str, int]) -> int:
@@ -272,11 +437,34 @@ def _bench_specialist(organization) -> Membership:
     return Membership.objects.in_org(organization).get(user__email=BENCH_SPECIALIST_EMAIL)
 
 
+def _preferences(i: int) -> dict:
+    """What participant i looks for in a peer: some ask for much, some for nothing."""
+    experiences = [choice for choice, _label in LivedExperience.choices]
+    areas = [choice for choice, _label in SupportArea.choices]
+    pathways = [choice for choice, _label in RecoveryPathway.choices]
+    times = [choice for choice, _label in TimeOfDay.choices]
+    modalities = [choice for choice, _label in Modality.choices]
+    return {
+        "shared_experiences": [experiences[i % len(experiences)]] if i % 3 == 0 else [],
+        "recovery_pathway": pathways[i % len(pathways)],
+        "peer_language": ("Spanish", "English", "", "")[i % 4] if i % 5 else "Spanish",
+        "support_wanted": [areas[i % len(areas)], areas[(i + 3) % len(areas)]][: i % 3],
+        "modalities": [modalities[i % len(modalities)]] if i % 2 else [],
+        "preferred_times": [times[i % len(times)]] if i % 4 else [],
+        "peer_gender": ("", "woman", "", "man", "nonbinary")[i % 5],
+        "peer_age_range": ("", "30_50", "over_50", "under_30")[i % 4],
+    }
+
+
 def _create_participants(organization, admin: Membership) -> int:
     """A participant record, active, for every participant account that has none."""
     missing = (
         Membership.objects.in_org(organization)
-        .filter(role=Role.PARTICIPANT, user__participant_record__isnull=True)
+        .filter(
+            role=Role.PARTICIPANT,
+            user__participant_record__isnull=True,
+            user__email__startswith=COHORT_PREFIX,
+        )
         .values_list("user_id", "user__email", "user__full_name")
     )
     methods = [choice for choice, _label in ContactMethod.choices]
@@ -286,6 +474,7 @@ def _create_participants(organization, admin: Membership) -> int:
         i = _participant_index(email)
         participants.append(
             Participant(
+                **_preferences(i),
                 organization=organization,
                 user_id=user_id,
                 preferred_name=f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {i // len(FIRST_NAMES):04d}",
@@ -317,13 +506,16 @@ def _specialists(organization) -> list[int]:
 
 
 def _bench_participants(organization):
-    return Participant.objects.in_org(organization).filter(user__email__endswith=f"@{EMAIL_DOMAIN}")
+    """The numbered participants (the caseloads), not the bench participant."""
+    return Participant.objects.in_org(organization).filter(
+        user__email__startswith=COHORT_PREFIX, user__email__endswith=f"@{EMAIL_DOMAIN}"
+    )
 
 
 def _create_assignments(organization, admin: Membership, now: datetime) -> int:
     """An open primary assignment for each participant without one: participant i goes to
     specialist i mod 100, so the bench specialist has participants 0, 100, 200..."""
-    specialists = _specialists(organization)
+    specialists = _specialists(organization)[:SPECIALISTS]
     assigned = set(
         Assignment.objects.in_org(organization)
         .filter(is_primary=True, ended_at__isnull=True)
@@ -354,6 +546,7 @@ def _caseloads(organization) -> list[tuple[int, int]]:
         .filter(
             is_primary=True,
             ended_at__isnull=True,
+            participant__user__email__startswith=COHORT_PREFIX,
             participant__user__email__endswith=f"@{EMAIL_DOMAIN}",
         )
         .order_by("participant__user__email")
@@ -492,6 +685,201 @@ def _create_runner_drafts(organization, wanted: dict[str, int], now: datetime) -
     return len(contacts)
 
 
+def _booking_specialists(organization) -> list[int]:
+    """Membership ids of the specialists the bench participant books with."""
+    return _specialists(organization)[SPECIALISTS : SPECIALISTS + BOOKING_SPECIALISTS]
+
+
+def _create_bench_participant(organization, admin: Membership, now: datetime) -> int:
+    """The bench participant's record, with preferences, consents to services and
+    telehealth, and open assignments to the booking specialists (the first as primary)."""
+    user = User.objects.get(email=BENCH_PARTICIPANT_EMAIL)
+    participant, created = Participant.objects.get_or_create(
+        organization=organization,
+        user=user,
+        defaults={
+            "preferred_name": "Bench",
+            "legal_name": user.full_name,
+            "date_of_birth": date(1985, 6, 15),
+            "language": "Spanish",
+            "contact_method": ContactMethod.EMAIL,
+            "shared_experiences": [LivedExperience.VETERAN, LivedExperience.PARENT],
+            "recovery_pathway": RecoveryPathway.SUBSTANCE_USE,
+            "peer_language": "Spanish",
+            "support_wanted": [SupportArea.HOUSING, SupportArea.WORK],
+            "modalities": [Modality.PHONE, Modality.VIDEO],
+            "preferred_times": [TimeOfDay.MORNING, TimeOfDay.EVENING],
+            "peer_age_range": AgeRange.FROM_30_TO_50,
+            "status": ParticipantStatus.ACTIVE,
+            "created_by": admin,
+        },
+    )
+    for kind in (ConsentKind.SERVICES, ConsentKind.TELEHEALTH):
+        if not Consent.objects.filter(participant=participant, kind=kind).exists():
+            Consent.objects.create(
+                organization=organization,
+                participant=participant,
+                kind=kind,
+                given_on=timezone.localdate(now),
+                evidence="Synthetic benchmark consent",
+                recorded_by=admin,
+            )
+    open_with = set(
+        Assignment.objects.filter(participant=participant, ended_at__isnull=True).values_list(
+            "specialist_id", flat=True
+        )
+    )
+    assignments = [
+        Assignment(
+            organization=organization,
+            participant=participant,
+            specialist_id=specialist_id,
+            is_primary=n == 0,
+            started_at=now - timedelta(days=30),
+            assigned_by=admin,
+            reason="Benchmark booking",
+        )
+        for n, specialist_id in enumerate(_booking_specialists(organization))
+        if specialist_id not in open_with
+    ]
+    Assignment.objects.bulk_create(assignments)
+    return int(created)
+
+
+def _grid_slots(organization, specialist_id: int, hours, first: datetime, last: datetime):
+    """Every session start on the specialist's weekly grid from `first` to `last`, as the
+    booking page steps through an empty calendar (session plus buffer)."""
+    session = timedelta(minutes=organization.session_minutes)
+    step = session + timedelta(minutes=organization.buffer_minutes)
+    by_zone: dict[str, list[slot_rules.WeeklyHours]] = {}
+    for row in hours:
+        by_zone.setdefault(row.time_zone, []).append(row.as_rule())
+    for zone, weekly in by_zone.items():
+        first_day = (first - timedelta(days=1)).date()
+        last_day = (last + timedelta(days=1)).date()
+        for window in slot_rules.weekly_windows(weekly, zone, first_day, last_day):
+            start = window.start
+            while start + session <= window.end:
+                if first <= start <= last:
+                    yield start
+                start += step
+
+
+def _create_appointments(organization, target: int, admin: Membership, now: datetime) -> int:
+    """Booked sessions over the next APPOINTMENT_DAYS until the organization has `target`
+    future ones booked by bench-data, each on its specialist's grid, never two of one
+    specialist at once nor two of one participant at once.
+
+    A specialist's sessions are with participants of their caseload; the newer peers, who
+    have none, see participants drawn from everyone (the app does not recheck old rows).
+    The booking specialists are only a third booked, the others share the rest at random.
+    """
+    booked = Appointment.objects.in_org(organization).filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=now
+    )
+    existing = booked.filter(booked_by=admin.user).count()
+    if existing >= target:
+        return 0
+    taken = set(booked.values_list("specialist_id", "starts_at"))
+    busy = set(booked.values_list("participant_id", "starts_at"))
+    first = now + timedelta(hours=organization.booking_notice_hours)
+    last = now + timedelta(days=APPOINTMENT_DAYS)
+    hours: dict[int, list[WeeklyAvailability]] = {}
+    for row in WeeklyAvailability.objects.in_org(organization).order_by("specialist", "pk"):
+        hours.setdefault(row.specialist_id, []).append(row)
+    booking = set(_booking_specialists(organization))
+    rng = random.Random(f"appointments-{existing}")
+    picks, pool = [], []
+    for specialist_id in _specialists(organization):
+        free = [
+            (specialist_id, start)
+            for start in _grid_slots(
+                organization, specialist_id, hours.get(specialist_id, ()), first, last
+            )
+            if (specialist_id, start) not in taken
+        ]
+        if specialist_id in booking:
+            if not existing:
+                # A third of their grid, but never more than an even share of the target.
+                share = (target - existing) // ALL_SPECIALISTS
+                picks += rng.sample(free, min(len(free) // BOOKING_SHARE, share))
+        else:
+            pool += free
+    picks += rng.sample(pool, min(max(0, target - existing - len(picks)), len(pool)))
+    caseloads: dict[int, list[int]] = {}
+    for participant_id, specialist_id in _caseloads(organization):
+        caseloads.setdefault(specialist_id, []).append(participant_id)
+    everyone = [pk for pks in caseloads.values() for pk in pks]
+    if not everyone:
+        raise CommandError("--appointments needs participants (--participants 1 or more)")
+    modalities = {
+        pk: modalities or list(Modality.values)
+        for pk, modalities in SpecialistProfile.objects.in_org(organization).values_list(
+            "membership_id", "modalities"
+        )
+    }
+    session = timedelta(minutes=organization.session_minutes)
+    appointments = []
+    for specialist_id, start in sorted(picks, key=lambda pick: (pick[1], pick[0])):
+        candidates = caseloads.get(specialist_id) or everyone
+        # Slots are on whole hours in every US zone, so two sessions of one participant
+        # overlap only when they start together.
+        for _attempt in range(10):
+            participant_id = rng.choice(candidates)
+            if (participant_id, start) not in busy:
+                break
+        else:
+            continue
+        busy.add((participant_id, start))
+        appointments.append(
+            Appointment(
+                organization=organization,
+                participant_id=participant_id,
+                specialist_id=specialist_id,
+                starts_at=start,
+                ends_at=start + session,
+                modality=rng.choice(modalities.get(specialist_id) or list(Modality.values)),
+                booked_by_id=admin.user_id,
+            )
+        )
+    with transaction.atomic():
+        Appointment.objects.bulk_create(appointments, batch_size=BATCH_SIZE)
+    return len(appointments)
+
+
+def bench_booking_slots(organization, *, after: timedelta = timedelta(days=1)) -> list[tuple]:
+    """(specialist id, start) of open slots the bench participant can book, in time order,
+    none overlapping another or one of their sessions: each booking request takes one.
+
+    From `after` on (a day: the slots stay bookable however long the runner takes to get
+    to them) to a day before the booking horizon."""
+    participant = Participant.objects.get(user__email=BENCH_PARTICIPANT_EMAIL)
+    now = timezone.now()
+    first = now + after
+    last = now + timedelta(days=organization.booking_horizon_days - 1)
+    session = timedelta(minutes=organization.session_minutes)
+    slots = sorted(
+        (start, specialist.pk)
+        for specialist in Membership.objects.filter(
+            pk__in=_booking_specialists(organization)
+        ).select_related("organization", "user")
+        for start in scheduling.open_slot_starts(specialist, first, last, for_participant=True)
+    )
+    mine = [
+        slot_rules.Interval(start, end)
+        for start, end in Appointment.objects.filter(
+            participant=participant, status=AppointmentStatus.BOOKED, ends_at__gt=first
+        ).values_list("starts_at", "ends_at")
+    ]
+    chosen, free_from = [], first
+    for start, specialist_id in slots:
+        slot = slot_rules.Interval(start, start + session)
+        if start >= free_from and not any(slot.overlaps(other) for other in mine):
+            chosen.append((specialist_id, start))
+            free_from = slot.end
+    return chosen
+
+
 @dataclass(frozen=True)
 class BenchHandles:
     """What the runner needs: the chart to open, the draft to save, the drafts to sign."""
@@ -499,6 +887,10 @@ class BenchHandles:
     chart_participant: int | None
     draft_note: int | None
     sign_pool: list[int]
+    # Issue 4: the specialist with the most sessions in the next two weeks (whose open
+    # slots the runner reads), and (specialist id, ISO start) of slots to book, one each.
+    open_slots_specialist: int | None = None
+    booking_slots: list[tuple[int, str]] = ()
 
 
 def bench_handles() -> BenchHandles:
@@ -513,12 +905,27 @@ def bench_handles() -> BenchHandles:
         .first()
     )
     drafts = GoalNote.objects.order_by("pk").values_list("pk", flat=True)
+    now = timezone.now()
+    busiest_calendar = (
+        Appointment.objects.in_org(organization)
+        .filter(status=AppointmentStatus.BOOKED, starts_at__range=(now, now + timedelta(days=14)))
+        .exclude(specialist__in=_booking_specialists(organization))
+        .values("specialist")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "specialist")
+        .values_list("specialist", flat=True)
+        .first()
+    )
+    has_booker = Participant.objects.filter(user__email=BENCH_PARTICIPANT_EMAIL).exists()
+    booking_slots = bench_booking_slots(organization) if has_booker else []
     return BenchHandles(
         chart_participant=busiest,
         draft_note=drafts.filter(
             _runner_drafts(organization, specialist, DRAFT_SAVE_PLACE)
         ).first(),
         sign_pool=list(drafts.filter(_runner_drafts(organization, specialist, SIGN_POOL_PLACE))),
+        open_slots_specialist=busiest_calendar,
+        booking_slots=[(pk, start.isoformat()) for pk, start in booking_slots],
     )
 
 
@@ -527,16 +934,17 @@ def bench_data_build(
     contacts: int = 0,
     sign_pool: int = SIGN_POOL,
     progress: Callable[[str], None] = lambda message: None,
+    appointments: int = 0,
 ) -> dict[str, int]:
-    """Create the bench organization and whatever of its people, caseloads, contacts and
-    notes are missing; return how many of each were created."""
+    """Create the bench organization and whatever of its people, caseloads, availability,
+    appointments, contacts and notes are missing; return how many of each were created."""
     refuse_in_production("Loading benchmark data")
     people = _people(participants)
     now = timezone.now()
     with transaction.atomic():
         organization = Organization.objects.filter(slug=ORGANIZATION["slug"]).first()
         if organization is None:
-            organization = organization_create(**ORGANIZATION)
+            organization = organization_create(**ORGANIZATION, booking_horizon_days=HORIZON_DAYS)
         created = {"users": _create_users(people)}
         user_ids = _bench_emails()
         created["memberships"] = _create_memberships(organization, people, user_ids)
@@ -546,6 +954,10 @@ def bench_data_build(
         admin = _admin(organization)
         created["participants"] = _create_participants(organization, admin)
         created["assignments"] = _create_assignments(organization, admin, now)
+        created["certifications"] = _create_certifications(organization, admin, now)
+        created["weekly_hours"] = _create_availability(organization)
+        created["bench_participant"] = _create_bench_participant(organization, admin, now)
+    created["appointments"] = _create_appointments(organization, appointments, admin, now)
     progress(f"people ready: {', '.join(f'{n} {name}' for name, n in created.items())}")
     created["contacts"] = _create_contacts(organization, contacts, now, progress)
     created["runner_drafts"] = _create_runner_drafts(
@@ -576,17 +988,25 @@ class Command(BaseCommand):
             default=SIGN_POOL,
             help="fresh drafts of the bench specialist kept for the runner to sign",
         )
+        parser.add_argument(
+            "--appointments",
+            type=int,
+            default=0,
+            help=f"future booked sessions over the next {APPOINTMENT_DAYS} days",
+        )
 
-    def handle(self, *args, participants, contacts, sign_pool, **options):
-        if min(participants, contacts, sign_pool) < 0:
-            raise CommandError("--participants, --contacts and --sign-pool must be 0 or more")
+    def handle(self, *args, participants, contacts, sign_pool, appointments, **options):
+        if min(participants, contacts, sign_pool, appointments) < 0:
+            raise CommandError(
+                "--participants, --contacts, --sign-pool and --appointments must be 0 or more"
+            )
         started = time.perf_counter()
 
         def progress(message: str) -> None:
             self.stdout.write(message)
             self.stdout.flush()
 
-        created = bench_data_build(participants, contacts, sign_pool, progress)
+        created = bench_data_build(participants, contacts, sign_pool, progress, appointments)
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(
             self.style.SUCCESS(
