@@ -9,7 +9,6 @@ from enum import StrEnum
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from peerwell.participants.models import Consent, Participant
 from peerwell.participants.selectors import participants_visible_to, record_of
 from peerwell.scheduling.models import Appointment, AvailabilityException
 from peerwell.scheduling.selectors import appointments_visible_to
-from peerwell.workforce.selectors import offered_specialists
+from peerwell.workforce.selectors import offered_to_new_participants
 
 
 class Permission(StrEnum):
@@ -215,14 +214,16 @@ def access_specialist(membership: Membership, specialist_id) -> Membership:
     the organization; to a participant, those offered to new participants and their own."""
     require(membership, Permission.DIRECTORY_VIEW)
     specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True)
+    specialist = _in_org(
+        specialists.select_related("user", "organization"), membership, specialist_id
+    )
     if membership.role == Role.PARTICIPANT:
-        own = Q(
-            assignments__participant__user=membership.user,
-            assignments__ended_at__isnull=True,
-        )
-        offered = Q(pk__in=offered_specialists(membership.organization).values("pk"))
-        specialists = specialists.filter(own | offered).distinct()
-    return _in_org(specialists.select_related("user", "organization"), membership, specialist_id)
+        own = specialist.assignments.filter(
+            participant__user=membership.user, ended_at__isnull=True
+        ).exists()
+        if not (own or offered_to_new_participants(specialist)):
+            raise Http404(_("Not found."))
+    return specialist
 
 
 def access_own_participant(membership: Membership) -> Participant:

@@ -15,7 +15,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class LongSelect(forms.Select):
-    """A select for hundreds of plain options (time zones), built in one pass.
+    """A select of plain options (time zones, filters), built in one pass.
 
     Django's Select renders a template per option: for the ~600 time zones that is most of
     a page's cost. The attributes the form adds (id, aria-describedby, aria-invalid,

@@ -12,7 +12,7 @@ from peerwell.participants.selectors import record_of
 
 # Best matches first, a page at a time: a list of every offered peer (a hundred or more in
 # a large program) is long to read, and rendering it was most of the page's time.
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 
 
 @policy.permission_required(Permission.DIRECTORY_VIEW)

@@ -33,12 +33,16 @@ def participants_visible_to(membership: Membership) -> QuerySet[Participant]:
 
 def record_of(membership: Membership) -> Participant | None:
     """The participant record of a participant's own portal account, if it has one."""
-    return (
-        Participant.objects.in_org(membership.organization)
-        .filter(user=membership.user)
+    # By the account alone (a unique index), then the organization checked: asked as one
+    # filter, SQLite may walk the organization's whole index instead.
+    participant = (
+        Participant.objects.filter(user=membership.user)
         .select_related("user", "organization")
         .first()
     )
+    if participant is None or participant.organization_id != membership.organization_id:
+        return None
+    return participant
 
 
 def caseload(membership: Membership) -> QuerySet[Participant]:

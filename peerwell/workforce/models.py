@@ -1,7 +1,9 @@
 from datetime import date
+from functools import cache
 
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from peerwell.accounts.models import Membership
@@ -105,8 +107,14 @@ class SpecialistProfile(OrgScoped):
 
 
 def labels_of(choices: type[models.TextChoices], codes: list[str]) -> list[str]:
-    labels = dict(choices.choices)
-    return [str(labels.get(code, code)) for code in codes]
+    labels = _labels_in(choices, get_language())
+    return [labels.get(code, code) for code in codes]
+
+
+@cache
+def _labels_in(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """The choices' labels translated once per language, not once per profile shown."""
+    return {code: str(label) for code, label in choices.choices}
 
 
 class Certification(OrgScoped):

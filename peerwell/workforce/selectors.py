@@ -53,8 +53,22 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
     )
 
 
-def offered_to_new_participants(specialist: Membership) -> bool:
-    return offered_specialists(specialist.organization).filter(pk=specialist.pk).exists()
+def offered_to_new_participants(specialist: Membership, on: date | None = None) -> bool:
+    """The rule of `offered_specialists`, for one specialist: a few index lookups."""
+    on = on or timezone.localdate()
+    profile = profile_of(specialist)
+    if not (
+        specialist.role == Role.SPECIALIST
+        and specialist.is_active
+        and profile.pk
+        and profile.accepting_new
+    ):
+        return False
+    certified = Certification.objects.filter(
+        specialist=specialist, verified_at__isnull=False, issued_on__lte=on, expires_on__gte=on
+    ).exists()
+    open_caseload = specialist.assignments.filter(ended_at__isnull=True).count()
+    return certified and open_caseload < profile.caseload_capacity
 
 
 def profile_of(specialist: Membership) -> SpecialistProfile:

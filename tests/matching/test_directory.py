@@ -93,7 +93,7 @@ def test_the_directory_takes_the_same_queries_for_two_peers_or_twenty(
         _peer(org, f"More {n}", lived_experience=["veteran"])
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get("/peers/")
-    assert len(response.context["entries"]) == 20
+    assert response.context["count"] == 20 and len(response.context["entries"]) == 10
 
 
 def test_the_directory_shows_the_best_matches_a_page_at_a_time(client, org, people):
@@ -102,9 +102,9 @@ def test_the_directory_shows_the_best_matches_a_page_at_a_time(client, org, peop
     factories.sign_in(client, people[Role.SPECIALIST])
 
     first = client.get("/peers/?modality=phone")
-    second = client.get("/peers/?modality=phone&page=2")
+    third = client.get("/peers/?modality=phone&page=3")
 
-    assert _names(first) == [f"Peer {n:02d}" for n in range(20)]
-    assert _names(second) == ["Peer 20", "Peer 21", "Peer 22"]
+    assert _names(first) == [f"Peer {n:02d}" for n in range(10)]
+    assert _names(third) == ["Peer 20", "Peer 21", "Peer 22"]
     assert "23 peer supporters" in first.content.decode()
     assert "?modality=phone&amp;page=2" in first.content.decode()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from peerwell.accounts.models import Membership
 from peerwell.audit.models import AuditEvent
 from peerwell.core.roles import Role
 from peerwell.workforce.models import Certification, SpecialistProfile
@@ -60,6 +61,6 @@ def test_an_admin_records_a_verified_certification_that_makes_a_specialist_offer
     assert client.post(f"/staff/{specialist.pk}/certifications/", form).status_code == 302
     certification = Certification.objects.get(specialist=specialist)
     assert certification.verified_by == admin and certification.verified_at is not None
-    assert offered_to_new_participants(specialist)
+    assert offered_to_new_participants(Membership.objects.get(pk=specialist.pk))
     page = client.get(f"/staff/{specialist.pk}/certifications/")
     assert "CPRS-1042" in page.content.decode()
