@@ -76,17 +76,9 @@ def directory(
     filters: DirectoryFilters | None = None,
 ) -> list[DirectoryEntry]:
     """Specialists offered to new participants, filtered; ranked by matching when a
-    participant is looking, by name otherwise. Three queries, whatever the size."""
+    participant is looking, by name otherwise. Two queries, whatever the size; the badges
+    of the page shown come from `with_certifications`."""
     specialists = {m.pk: m for m in _offered(organization)}
-    today = timezone.localdate()
-    certifications: dict[int, Certification] = {}
-    for certification in Certification.objects.filter(
-        specialist_id__in=specialists,
-        verified_at__isnull=False,
-        issued_on__lte=today,
-        expires_on__gte=today,
-    ).order_by("expires_on"):
-        certifications[certification.specialist_id] = certification
     hours = availability.weekly_hours(list(specialists), viewer_zone)
     candidates = [
         _candidate(specialist, hours.get(pk, set())) for pk, specialist in specialists.items()
@@ -97,9 +89,23 @@ def directory(
     matches = rank(preferences, candidates, _labels())
     if participant is None:
         matches.sort(key=lambda m: (m.candidate.name.casefold(), m.candidate.id))
+    return [DirectoryEntry(specialists[m.candidate.id], None, m) for m in matches]
+
+
+def with_certifications(entries: list[DirectoryEntry]) -> list[DirectoryEntry]:
+    """The entries with the certification each shows as its badge (one query for a page)."""
+    today = timezone.localdate()
+    certifications: dict[int, Certification] = {}
+    for certification in Certification.objects.filter(
+        specialist_id__in=[entry.specialist.pk for entry in entries],
+        verified_at__isnull=False,
+        issued_on__lte=today,
+        expires_on__gte=today,
+    ).order_by("expires_on"):
+        certifications[certification.specialist_id] = certification
     return [
-        DirectoryEntry(specialists[m.candidate.id], certifications.get(m.candidate.id), m)
-        for m in matches
+        DirectoryEntry(entry.specialist, certifications.get(entry.specialist.pk), entry.match)
+        for entry in entries
     ]
 
 

@@ -45,7 +45,7 @@ def directory(request):
         request,
         "matching/directory.html",
         {
-            "entries": page.object_list,
+            "entries": selectors.with_certifications(page.object_list),
             "count": len(entries),
             "page": page,
             "query_string": query.urlencode(),

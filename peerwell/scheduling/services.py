@@ -216,11 +216,8 @@ def appointment_book(
                 raise ValidationError(_("The participant already has a session at that time."))
             if rescheduled_from is not None:
                 _cancel(rescheduled_from, actor, _("Rescheduled"))
-                moved_from = rescheduled_from.pk
                 # Withdraw the old time's invitation too, or calendars keep both times.
-                transaction.on_commit(
-                    lambda: tasks.send_appointment_email.enqueue(moved_from, "cancelled")
-                )
+                tasks.send_appointment_email.enqueue(rescheduled_from.pk, "cancelled")
             appointment = Appointment.objects.create(
                 organization=organization,
                 participant=participant,
@@ -248,7 +245,7 @@ def appointment_book(
                 participant_id=participant.pk,
                 detail={"from": rescheduled_from.pk} if rescheduled_from else None,
             )
-            transaction.on_commit(lambda: _enqueue_booked(appointment.pk, reminders))
+            _enqueue_booked(appointment.pk, reminders)
     except IntegrityError as error:
         raise SlotTaken() from error
     return appointment
@@ -283,9 +280,7 @@ def appointment_cancel(*, actor: Membership, appointment: Appointment, reason: s
             obj=locked,
             participant_id=locked.participant_id,
         )
-        transaction.on_commit(
-            lambda: tasks.send_appointment_email.enqueue(appointment.pk, "cancelled")
-        )
+        tasks.send_appointment_email.enqueue(appointment.pk, "cancelled")
     appointment.refresh_from_db()
 
 
@@ -344,17 +339,18 @@ def _cancel(appointment: Appointment, actor: Membership, reason: str) -> None:
 
 
 def _enqueue_booked(appointment_id: int, reminders: list[Reminder]) -> None:
-    """After the booking commits: the confirmation and each reminder's task, queued in one
-    transaction rather than one each (a booking's slowest part on SQLite was its commits)."""
-    with transaction.atomic():
-        tasks.send_appointment_email.enqueue(appointment_id, "booked")
-        for reminder in reminders:
-            tasks.send_reminder.using(run_after=reminder.due_at).enqueue(reminder.pk)
+    """The confirmation and each reminder's task, queued in the booking's own transaction:
+    the task queue is a table of the same database, so they exist exactly when the booking
+    does (no task for a booking rolled back, none lost between commit and queueing), and a
+    booking commits once."""
+    tasks.send_appointment_email.enqueue(appointment_id, "booked")
+    for reminder in reminders:
+        tasks.send_reminder.using(run_after=reminder.due_at).enqueue(reminder.pk)
 
 
 def _schedule_reminders(appointment: Appointment) -> list[Reminder]:
     """One reminder per configured offset still ahead, on the participant's channel; their
-    tasks are queued once the booking commits (`_enqueue_booked`)."""
+    tasks are queued with the booking (`_enqueue_booked`)."""
     channel, address = selectors.reminder_channel(appointment.participant)
     if not address:
         return []

@@ -75,6 +75,7 @@ from peerwell.workforce.models import (
     SupportArea,
     TimeOfDay,
 )
+from peerwell.workforce.selectors import offered_specialists
 
 ORGANIZATION = {"name": "Peerwell benchmark", "slug": "bench"}
 EMAIL_DOMAIN = "bench.example"
@@ -910,6 +911,8 @@ def bench_handles() -> BenchHandles:
         Appointment.objects.in_org(organization)
         .filter(status=AppointmentStatus.BOOKED, starts_at__range=(now, now + timedelta(days=14)))
         .exclude(specialist__in=_booking_specialists(organization))
+        # A participant sees the open slots of peers offered to them (or their own).
+        .filter(specialist__in=offered_specialists(organization).values("pk"))
         .values("specialist")
         .annotate(n=Count("pk"))
         .order_by("-n", "specialist")
