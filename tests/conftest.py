@@ -1,12 +1,23 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import translation
 
 from peerwell.core.roles import Role
 from tests import factories
 
 LOCALE = Path(__file__).resolve().parents[1] / "peerwell" / "locale"
+
+
+def pytest_sessionstart(session):
+    """Remove a SQLite test database's leftover -wal and -shm files when the database itself
+    is gone (a server process of an earlier run may still have held them when it was
+    deleted): SQLite refuses to open a new database beside them ("disk I/O error")."""
+    name = django_settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and not Path(name).exists():
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
