@@ -57,3 +57,16 @@ def audit_record(
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def audit_read(request, action: str, *, obj=None, participant_id=None, detail=None) -> AuditEvent:
+    """Record that the signed-in member read personal data on a page: the one call views
+    make, so every read is recorded the same way (actor, their organization, the request)."""
+    return audit_record(
+        action=action,
+        actor=request.user,
+        organization=request.membership.organization,
+        obj=obj,
+        participant_id=participant_id,
+        detail=detail,
+    )

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from peerwell.audit.services import audit_record
+from peerwell.audit.services import audit_read
 from peerwell.core import policy
 from peerwell.core.policy import Permission
 from peerwell.core.roles import Role
@@ -25,10 +25,9 @@ def directory(request):
         participant = record_of(request.membership)
         if participant is not None:
             # Ranking reads the participant's preferences: personal data.
-            audit_record(
-                action="directory.ranked",
-                actor=request.user,
-                organization=request.membership.organization,
+            audit_read(
+                request,
+                "directory.ranked",
                 obj=participant,
                 participant_id=participant.pk,
             )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwell.audit.services import audit_record
+from peerwell.audit.services import audit_read
 from peerwell.core import policy
 from peerwell.core.policy import Permission
 from peerwell.notes import selectors, services
@@ -70,10 +70,9 @@ def _editor(request, note, *, form=None, steps=None, sign_form=None, status=200)
 def note_view(request, note_id: int):
     """The note: an editor for its author while it is a draft, otherwise the signed record."""
     note = policy.access_note(request.membership, note_id)
-    audit_record(
-        action="note.viewed",
-        actor=request.user,
-        organization=note.organization,
+    audit_read(
+        request,
+        "note.viewed",
         obj=note,
         participant_id=note.participant_id,
     )
@@ -195,10 +194,9 @@ def cosign_queue(request):
     page = Paginator(selectors.cosign_queue(request.membership), 25).get_page(
         request.GET.get("page")
     )
-    audit_record(
-        action="note.cosign_queue_viewed",
-        actor=request.user,
-        organization=request.membership.organization,
+    audit_read(
+        request,
+        "note.cosign_queue_viewed",
         detail={"count": page.paginator.count},
     )
     return render(request, "notes/cosign_queue.html", {"page": page})
@@ -237,10 +235,9 @@ def note_return(request, note_id: int):
 def my_notes(request):
     """Open notes: a participant reads the signed notes about them."""
     page = Paginator(selectors.own_notes(request.membership), 20).get_page(request.GET.get("page"))
-    audit_record(
-        action="note.own_list_viewed",
-        actor=request.user,
-        organization=request.membership.organization,
+    audit_read(
+        request,
+        "note.own_list_viewed",
         detail={"count": page.paginator.count},
     )
     return render(request, "notes/my_notes.html", {"page": page})
@@ -249,10 +246,9 @@ def my_notes(request):
 @policy.permission_required(Permission.OWN_NOTES_VIEW)
 def my_note(request, note_id: int):
     note = policy.access_own_note(request.membership, note_id)
-    audit_record(
-        action="note.viewed",
-        actor=request.user,
-        organization=note.organization,
+    audit_read(
+        request,
+        "note.viewed",
         obj=note,
         participant_id=note.participant_id,
         detail={"open_notes": True},

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerwell.accounts.middleware import mfa_not_required
-from peerwell.audit.services import audit_record
+from peerwell.audit.services import audit_read
 from peerwell.core import policy
 from peerwell.core.models import Organization
 from peerwell.core.policy import Permission
@@ -48,10 +48,9 @@ def participant_list(request):
     if query:
         participants = selectors.search(participants, query)
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        action="participant.list_viewed",
-        actor=request.user,
-        organization=membership.organization,
+    audit_read(
+        request,
+        "participant.list_viewed",
         detail={"count": len(page.object_list), "page": page.number, "searched": bool(query)},
     )
     return render(
@@ -106,10 +105,9 @@ def participant_chart(request, participant_id: int):
     """One page with the person's status, consents, caseload and history, newest first."""
     participant = policy.access_participant(request.membership, participant_id)
     chart = selectors.chart(participant)
-    audit_record(
-        action="participant.viewed",
-        actor=request.user,
-        organization=participant.organization,
+    audit_read(
+        request,
+        "participant.viewed",
         obj=participant,
         participant_id=participant.pk,
     )

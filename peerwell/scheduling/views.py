@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwell.audit.services import audit_record
+from peerwell.audit.services import audit_read
 from peerwell.core import policy
 from peerwell.core.policy import Permission
 from peerwell.core.roles import Role
@@ -26,20 +26,12 @@ SLOT_DAYS = 14
 CALENDAR_REACH_DAYS = 5 * 366  # the calendar pages this far back and ahead
 
 
-def _viewed(request, obj, participant_id=None, action="appointment.viewed"):
-    audit_record(
-        action=action,
-        actor=request.user,
-        organization=request.membership.organization,
-        obj=obj,
-        participant_id=participant_id,
-    )
-
-
 def _booking_page(request, *, participant, specialist, reschedule=None):
     """Open slots of one specialist, in the viewer's zone, and the booking form."""
     if request.method == "GET":
-        _viewed(request, participant, participant.pk, action="appointment.booking_viewed")
+        audit_read(
+            request, "appointment.booking_viewed", obj=participant, participant_id=participant.pk
+        )
     profile = profile_of(specialist)
     for_participant = request.membership.role == Role.PARTICIPANT
     form = BookingForm(request.POST or None, modalities=profile.modalities)
@@ -129,7 +121,12 @@ def book_for(request, participant_id: int):
 
 def appointment_detail(request, appointment_id: int):
     appointment = policy.access_appointment(request.membership, appointment_id)
-    _viewed(request, appointment, appointment.participant_id)
+    audit_read(
+        request,
+        "appointment.viewed",
+        obj=appointment,
+        participant_id=appointment.participant_id,
+    )
     is_participant = request.membership.role == Role.PARTICIPANT
     may_book = policy.has_permission(request.membership, Permission.APPOINTMENT_BOOK)
     window = appointment.organization.cancellation_window_hours
@@ -206,7 +203,7 @@ def no_show(request, appointment_id: int):
 @policy.permission_required(Permission.OWN_SESSIONS)
 def my_sessions(request):
     participant = policy.access_own_participant(request.membership)
-    _viewed(request, participant, participant.pk, action="appointment.list_viewed")
+    audit_read(request, "appointment.list_viewed", obj=participant, participant_id=participant.pk)
     return render(
         request,
         "scheduling/my_sessions.html",
@@ -244,10 +241,9 @@ def schedule(request):
         local_day = timezone.localtime(appointment.starts_at).date()
         if local_day in by_day:
             by_day[local_day].append(appointment)
-    audit_record(
-        action="calendar.viewed",
-        actor=request.user,
-        organization=request.membership.organization,
+    audit_read(
+        request,
+        "calendar.viewed",
         obj=request.membership,
         detail={"participants": sorted({a.participant_id for a in appointments})},
     )
