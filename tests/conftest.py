@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import translation
 
 from peerwell.core.roles import Role
@@ -42,6 +43,13 @@ def compiled_catalogs():
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             pytest.fail(f"{mo} is missing or older than its .po: run `make messages`")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache is the process's memory in tests and outlives each test's rolled-back
+    # database, whose ids the next test may reuse.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

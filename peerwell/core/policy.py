@@ -9,13 +9,14 @@ from enum import StrEnum
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from peerwell.accounts.models import Invitation, Membership
 from peerwell.core.roles import Role
 from peerwell.notes.models import GoalNote, NoteStatus
-from peerwell.participants.models import Consent, Participant
+from peerwell.participants.models import Assignment, Consent, Participant
 from peerwell.participants.selectors import participants_visible_to, record_of
 from peerwell.scheduling.models import Appointment, AvailabilityException
 from peerwell.scheduling.selectors import appointments_visible_to
@@ -213,16 +214,17 @@ def access_specialist(membership: Membership, specialist_id) -> Membership:
     """A peer specialist as the directory shows them: to staff, any active specialist of
     the organization; to a participant, those offered to new participants and their own."""
     require(membership, Permission.DIRECTORY_VIEW)
-    specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True)
-    specialist = _in_org(
-        specialists.select_related("user", "organization"), membership, specialist_id
+    specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True).select_related(
+        "user", "organization", "specialist_profile"
     )
-    if membership.role == Role.PARTICIPANT:
-        own = specialist.assignments.filter(
-            participant__user=membership.user, ended_at__isnull=True
-        ).exists()
-        if not (own or offered_to_new_participants(specialist)):
-            raise Http404(_("Not found."))
+    if membership.role != Role.PARTICIPANT:
+        return _in_org(specialists, membership, specialist_id)
+    own_peer = Assignment.objects.filter(
+        specialist=OuterRef("pk"), participant__user=membership.user, ended_at__isnull=True
+    )
+    specialist = _in_org(specialists.annotate(own_peer=Exists(own_peer)), membership, specialist_id)
+    if not (specialist.own_peer or offered_to_new_participants(specialist)):
+        raise Http404(_("Not found."))
     return specialist
 
 

@@ -5,3 +5,8 @@ class MatchingConfig(AppConfig):
     name = "peerwell.matching"
     label = "matching"
     verbose_name = "Peer matching"
+
+    def ready(self):
+        from peerwell.matching import signals
+
+        signals.connect()

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from peerwell.accounts.models import Membership
-from peerwell.matching import availability
+from peerwell.matching import availability, candidates
 from peerwell.matching.rules import Candidate, Labels, Match, Preferences, rank
 from peerwell.participants.models import Participant
 from peerwell.workforce.models import Certification, LivedExperience, Modality, SupportArea
@@ -64,8 +63,20 @@ def preferences_of(participant: Participant) -> Preferences:
     )
 
 
-def _offered(organization) -> QuerySet[Membership]:
-    return offered_specialists(organization).select_related("user", "specialist_profile")
+def offered_candidates(organization, viewer_zone: str) -> list[Candidate]:
+    """Everyone offered to new participants, as matching sees them, with weekly hours in the
+    viewer's zone. Two queries when built; kept in the cache (see `candidates`)."""
+
+    def build() -> list[Candidate]:
+        specialists = list(
+            offered_specialists(organization).select_related("user", "specialist_profile")
+        )
+        hours = availability.weekly_hours([s.pk for s in specialists], viewer_zone)
+        return [
+            _candidate(specialist, hours.get(specialist.pk, set())) for specialist in specialists
+        ]
+
+    return candidates.cached(organization.pk, viewer_zone, build)
 
 
 def directory(
@@ -74,38 +85,38 @@ def directory(
     viewer_zone: str,
     participant: Participant | None = None,
     filters: DirectoryFilters | None = None,
-) -> list[DirectoryEntry]:
+) -> list[Match]:
     """Specialists offered to new participants, filtered; ranked by matching when a
-    participant is looking, by name otherwise. Two queries, whatever the size; the badges
-    of the page shown come from `with_certifications`."""
-    specialists = {m.pk: m for m in _offered(organization)}
-    hours = availability.weekly_hours(list(specialists), viewer_zone)
-    candidates = [
-        _candidate(specialist, hours.get(pk, set())) for pk, specialist in specialists.items()
-    ]
+    participant is looking, by name otherwise. The specialists of the page shown come from
+    `directory_page`."""
     filters = filters or DirectoryFilters()
-    candidates = [c for c in candidates if filters.keep(c)]
+    offered = [c for c in offered_candidates(organization, viewer_zone) if filters.keep(c)]
     preferences = preferences_of(participant) if participant else Preferences()
-    matches = rank(preferences, candidates, _labels())
+    matches = rank(preferences, offered, _labels())
     if participant is None:
         matches.sort(key=lambda m: (m.candidate.name.casefold(), m.candidate.id))
-    return [DirectoryEntry(specialists[m.candidate.id], None, m) for m in matches]
+    return matches
 
 
-def with_certifications(entries: list[DirectoryEntry]) -> list[DirectoryEntry]:
-    """The entries with the certification each shows as its badge (one query for a page)."""
+def directory_page(matches: list[Match]) -> list[DirectoryEntry]:
+    """The entries of one page: each match with its specialist, profile and the
+    certification shown as its badge (two queries for a page). A specialist who left since
+    the candidates were kept is left out."""
+    ids = [match.candidate.id for match in matches]
+    specialists = Membership.objects.select_related("user", "specialist_profile").in_bulk(ids)
     today = timezone.localdate()
     certifications: dict[int, Certification] = {}
     for certification in Certification.objects.filter(
-        specialist_id__in=[entry.specialist.pk for entry in entries],
+        specialist_id__in=ids,
         verified_at__isnull=False,
         issued_on__lte=today,
         expires_on__gte=today,
     ).order_by("expires_on"):
         certifications[certification.specialist_id] = certification
     return [
-        DirectoryEntry(entry.specialist, certifications.get(entry.specialist.pk), entry.match)
-        for entry in entries
+        DirectoryEntry(specialists[m.candidate.id], certifications.get(m.candidate.id), m)
+        for m in matches
+        if m.candidate.id in specialists
     ]
 
 

@@ -31,21 +31,21 @@ def directory(request):
                 obj=participant,
                 participant_id=participant.pk,
             )
-    entries = selectors.directory(
+    matches = selectors.directory(
         request.membership.organization,
         viewer_zone=timezone.get_current_timezone_name(),
         participant=participant,
         filters=filters,
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "matching/directory.html",
         {
-            "entries": selectors.with_certifications(page.object_list),
-            "count": len(entries),
+            "entries": selectors.directory_page(page.object_list),
+            "count": len(matches),
             "page": page,
             "query_string": query.urlencode(),
             "form": form,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from peerwell.accounts.models import Membership
 from peerwell.audit.services import audit_record
 from peerwell.core.roles import Role
+from peerwell.matching import candidates
 from peerwell.participants.models import Assignment, ConsentKind, Participant
 from peerwell.participants.selectors import consent_in_effect
 from peerwell.participants.services import participant_assign
@@ -85,6 +86,8 @@ def availability_set_weekly(
     with transaction.atomic():
         WeeklyAvailability.objects.filter(specialist=specialist).delete()
         WeeklyAvailability.objects.bulk_create(rows)
+        # Saved in bulk, without signals: the directory's kept candidates carry these hours.
+        candidates.changed(specialist.organization_id)
         _audit(
             "availability.weekly_set",
             actor=actor,

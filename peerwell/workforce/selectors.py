@@ -11,6 +11,36 @@ from peerwell.core.roles import Role
 from peerwell.workforce.models import Certification, SpecialistProfile
 
 
+def _certified(on: date) -> Exists:
+    """A verified certification in force on `on`, of the outer specialist."""
+    return Exists(
+        Certification.objects.filter(
+            specialist=OuterRef("pk"),
+            verified_at__isnull=False,
+            issued_on__lte=on,
+            expires_on__gte=on,
+        )
+    )
+
+
+def _open_caseload() -> Coalesce:
+    """How many participants the outer specialist has open assignments with.
+
+    COUNT(*), not of a column: PostgreSQL then counts from the caseload index alone,
+    without visiting each assignment's row (most of the directory's time otherwise)."""
+    # participants.Assignment, reached through the relation: workforce comes before
+    # participants and does not import it.
+    assignments = Membership._meta.get_field("assignments").related_model
+    count = (
+        assignments.objects.filter(specialist=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("specialist")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count), 0)
+
+
 def offered_specialists(organization, on: date | None = None) -> QuerySet[Membership]:
     """Specialists offered to new participants: active, accepting new participants, with a
     verified certification in force, and fewer open caseload assignments than capacity.
@@ -18,23 +48,6 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
     The certification and the caseload are correlated subqueries (each an index lookup per
     specialist), not joins: joining every open assignment and grouping the wide rows back
     cost more than the rest of the directory put together at 20,000 participants."""
-    on = on or timezone.localdate()
-    certified = Certification.objects.filter(
-        specialist=OuterRef("pk"),
-        verified_at__isnull=False,
-        issued_on__lte=on,
-        expires_on__gte=on,
-    )
-    # participants.Assignment, reached through the relation: workforce comes before
-    # participants and does not import it.
-    assignments = Membership._meta.get_field("assignments").related_model
-    open_caseload = (
-        assignments.objects.filter(specialist=OuterRef("pk"), ended_at__isnull=True)
-        .order_by()
-        .values("specialist")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     # From the profiles accepting new participants (a few hundred at most), not from every
     # membership: SQLite otherwise walks all of the organization's participants' too.
     accepting = SpecialistProfile.objects.filter(
@@ -43,19 +56,19 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
     return (
         Membership.objects.in_org(organization)
         .filter(
-            Exists(certified),
+            _certified(on or timezone.localdate()),
             pk__in=accepting,
             role=Role.SPECIALIST,
             is_active=True,
         )
-        .annotate(caseload_size=Coalesce(Subquery(open_caseload), 0))
+        .annotate(caseload_size=_open_caseload())
         .filter(caseload_size__lt=F("specialist_profile__caseload_capacity"))
     )
 
 
 def offered_to_new_participants(specialist: Membership, on: date | None = None) -> bool:
-    """The rule of `offered_specialists`, for one specialist: a few index lookups."""
-    on = on or timezone.localdate()
+    """The rule of `offered_specialists`, for one specialist: one query of index lookups
+    (none when their profile, read with them or once here, already says no)."""
     profile = profile_of(specialist)
     if not (
         specialist.role == Role.SPECIALIST
@@ -64,10 +77,12 @@ def offered_to_new_participants(specialist: Membership, on: date | None = None) 
         and profile.accepting_new
     ):
         return False
-    certified = Certification.objects.filter(
-        specialist=specialist, verified_at__isnull=False, issued_on__lte=on, expires_on__gte=on
-    ).exists()
-    open_caseload = specialist.assignments.filter(ended_at__isnull=True).count()
+    certified, open_caseload = (
+        Membership.objects.filter(pk=specialist.pk)
+        .annotate(certified=_certified(on or timezone.localdate()), open_caseload=_open_caseload())
+        .values_list("certified", "open_caseload")
+        .get()
+    )
     return certified and open_caseload < profile.caseload_capacity
 
 
