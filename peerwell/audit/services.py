@@ -32,7 +32,9 @@ def audit_record(
     organization_id = getattr(organization, "pk", organization)
     chain = chain_for(organization_id)
     request = context.current()
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: an event that fails to append must
+    # take the change it records down with it, never be caught and skipped.
+    with transaction.atomic(savepoint=False):
         # Locking the head serializes appends to one chain, so two events never share a place.
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
         event = AuditEvent(

@@ -206,6 +206,16 @@ def upcoming_for_participant(participant: Participant) -> list[Appointment]:
     )
 
 
+def peers_of(participant: Participant) -> dict[int, bool]:
+    """The participant's open assignments: each specialist's id, and whether they are the
+    primary."""
+    return dict(
+        Assignment.objects.filter(participant=participant, ended_at__isnull=True).values_list(
+            "specialist_id", "is_primary"
+        )
+    )
+
+
 def primary_specialist(participant: Participant) -> Membership | None:
     """The participant's primary peer specialist, if they have one."""
     assignment = (

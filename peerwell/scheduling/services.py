@@ -20,7 +20,7 @@ from peerwell.accounts.models import Membership
 from peerwell.audit.services import audit_record
 from peerwell.core.roles import Role
 from peerwell.matching import candidates
-from peerwell.participants.models import Assignment, ConsentKind, Participant
+from peerwell.participants.models import ConsentKind, Participant
 from peerwell.participants.selectors import consent_in_effect
 from peerwell.participants.services import participant_assign
 from peerwell.scheduling import selectors, tasks
@@ -143,29 +143,29 @@ def _check_may_book(actor: Membership, participant: Participant) -> None:
         raise PermissionDenied(_("Your role does not allow booking sessions."))
 
 
-def _check_specialist(participant: Participant, specialist: Membership, modality: str) -> None:
-    """May this participant meet this specialist this way? Asked under the booking's locks,
-    so two bookings at once cannot both give a newcomer a peer, or overfill a caseload."""
+def _check_specialist(
+    participant: Participant, specialist: Membership, modality: str, peers: dict[int, bool]
+) -> None:
+    """May this participant, with these `peers` (selectors.peers_of), meet this specialist
+    this way? Asked under the booking's locks, so two bookings at once cannot both give a
+    newcomer a peer, or overfill a caseload."""
     if (
         specialist.organization_id != participant.organization_id
         or specialist.role != Role.SPECIALIST
         or not specialist.is_active
     ):
         raise ValidationError({"specialist": _("Choose a peer specialist of this program.")})
-    primary = selectors.primary_specialist(participant)
-    if primary is not None and primary.pk != specialist.pk:
-        on_caseload = Assignment.objects.filter(
-            participant=participant, specialist=specialist, ended_at__isnull=True
-        ).exists()
-        if not on_caseload:
-            raise ValidationError(
-                _(
-                    "You already have a peer, %(name)s. Book with them, or ask them about "
-                    "changing peers."
-                )
-                % {"name": primary.user.display_name}
+    has_primary = any(peers.values())
+    if has_primary and specialist.pk not in peers:
+        primary = selectors.primary_specialist(participant)
+        raise ValidationError(
+            _(
+                "You already have a peer, %(name)s. Book with them, or ask them about "
+                "changing peers."
             )
-    elif primary is None and not offered_to_new_participants(specialist):
+            % {"name": primary.user.display_name}
+        )
+    if not has_primary and not offered_to_new_participants(specialist):
         raise ValidationError(
             {"specialist": _("This peer is not taking new participants right now.")}
         )
@@ -209,7 +209,8 @@ def appointment_book(
                 )
                 if not rescheduled_from.is_booked:
                     raise ValidationError(_("This session is no longer booked."))
-            _check_specialist(participant, specialist, modality)
+            peers = selectors.peers_of(participant)
+            _check_specialist(participant, specialist, modality, peers)
             if not selectors.slot_is_open(
                 specialist, starts_at, for_participant=actor.role == Role.PARTICIPANT
             ):
@@ -231,9 +232,7 @@ def appointment_book(
                 booked_by=actor.user,
                 rescheduled_from=rescheduled_from,
             )
-            if not Assignment.objects.filter(
-                participant=participant, ended_at__isnull=True
-            ).exists():
+            if not peers:
                 participant_assign(
                     actor=actor,
                     participant=participant,
