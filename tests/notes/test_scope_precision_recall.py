@@ -6,7 +6,11 @@ had not seen the rules (tests/notes/data/README.md says how):
 - scope_dev2.jsonl and scope_dev3.jsonl: more development sets (615 and 277 sentences);
   the rules were tuned on their even ids, and their odd ids were held out and measured once
   before joining development;
-- scope_test.jsonl: never used to write or tune rules (374 sentences), the honest measure.
+- scope_dev4.jsonl and scope_dev5.jsonl: two new writers (400 sentences each), measured
+  once unseen, then development data (round four and the classifier);
+- scope_plain.jsonl: everyday in-scope sentences (360), for the classifier's calibration;
+- scope_test.jsonl and scope_test2.jsonl: never used to write or tune rules (374 and 400
+  sentences, two other writers), the honest measure.
 """
 
 import pytest
@@ -31,18 +35,31 @@ def scores():
 
 def test_print_precision_and_recall(scores, capsys):
     with capsys.disabled():
-        for name in (*DEV_FLOORS, "scope_test"):
+        for name in (*DEV_FLOORS, *UNSEEN):
             print("\n" + table(name, scores[name]))
-    assert all(s.tp + s.fn > 0 for s in scores["scope_test"].values()), (
-        "every category is in the set"
-    )
+    for name in UNSEEN:
+        assert all(s.tp + s.fn > 0 for s in scores[name].values()), f"every category is in {name}"
 
 
 # Floors for the development sets, a little under what the rules reach on them (any flag,
 # per category): a change that loses more on sentences the rules were written from is a
 # regression. The held-out halves of scope_dev2 and scope_dev3 were measured once each
 # (tests/notes/data/README.md) and are development data since.
-DEV_FLOORS = {"scope_dev": (0.95, 0.95), "scope_dev2": (0.95, 0.9), "scope_dev3": (0.95, 0.9)}
+DEV_FLOORS = {
+    "scope_dev": (0.95, 0.95),
+    "scope_dev2": (0.95, 0.9),
+    "scope_dev3": (0.95, 0.9),
+    "scope_dev4": (0.95, 0.85),
+    "scope_dev5": (0.95, 0.85),
+}
+
+
+def test_plain_sentences_are_rarely_flagged(scores):
+    # scope_plain.jsonl: everyday in-scope sentences, the bulk of real notes; a flag on one
+    # is noise a specialist learns to ignore. At most one in a hundred.
+    plain = scores["scope_plain"]["any"]
+    assert plain.tp == plain.fn == 0
+    assert plain.fp <= 360 // 100, plain.misses
 
 
 @pytest.mark.parametrize("name", DEV_FLOORS)
@@ -53,15 +70,26 @@ def test_the_sentences_the_rules_were_written_from_stay_right(scores, name):
         assert score.precision >= floor and score.recall >= floor, (category, score.misses[:5])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met yet on unseen sentences (issue 3 stays open): rules and a classifier "
-    "trained on other writers reach any-flag precision 0.89 and recall 0.85, per category "
-    "precision 0.77-0.94 and recall 0.70-0.93, on another writer's. Strict, so this test "
-    "fails as soon as the target is met and the mark must come off.",
-)
-def test_unseen_sentences_meet_the_target(scores):
-    test = scores["scope_test"]
+# The sets the rules and the classifier were never written or tuned from. Each is marked
+# strict: the mark fails as soon as the target is met on it, and must then come off.
+UNSEEN = {
+    "scope_test": pytest.mark.xfail(
+        strict=True,
+        reason="Target not met (issue 3 stays open): any-flag precision 0.91 and recall 0.84; "
+        "per category precision 0.81-0.97 and recall 0.70-0.93 (medical and therapy recall "
+        "lowest).",
+    ),
+    "scope_test2": pytest.mark.xfail(
+        strict=True,
+        reason="Target not met (issue 3 stays open): any-flag precision 0.95 and recall 0.92, "
+        "every category at 0.85 or more but medication precision (0.81).",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=mark) for name, mark in UNSEEN.items()])
+def test_unseen_sentences_meet_the_target(scores, name):
+    test = scores[name]
     assert test["any"].precision >= TARGET_ANY and test["any"].recall >= TARGET_ANY
     for category in ("diagnosis", "medication", "therapy", "medical", "crisis_command"):
         assert test[category].precision >= TARGET_CATEGORY
