@@ -20,7 +20,7 @@ from peerwell.participants.models import Assignment, Consent, Participant
 from peerwell.participants.selectors import participants_visible_to, record_of
 from peerwell.scheduling.models import Appointment, AvailabilityException
 from peerwell.scheduling.selectors import appointments_visible_to
-from peerwell.workforce.selectors import offered_to_new_participants
+from peerwell.workforce.selectors import offer_facts, offered_to_new_participants
 
 
 class Permission(StrEnum):
@@ -222,8 +222,10 @@ def access_specialist(membership: Membership, specialist_id) -> Membership:
     own_peer = Assignment.objects.filter(
         specialist=OuterRef("pk"), participant__user=membership.user, ended_at__isnull=True
     )
-    specialist = _in_org(specialists.annotate(own_peer=Exists(own_peer)), membership, specialist_id)
-    if not (specialist.own_peer or offered_to_new_participants(specialist)):
+    specialist = _in_org(
+        specialists.annotate(own_peer=Exists(own_peer), **offer_facts()), membership, specialist_id
+    )
+    if not (specialist.own_peer or offered_to_new_participants(specialist, annotated=True)):
         raise Http404(_("Not found."))
     return specialist
 

@@ -66,9 +66,18 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
     )
 
 
-def offered_to_new_participants(specialist: Membership, on: date | None = None) -> bool:
-    """The rule of `offered_specialists`, for one specialist: one query of index lookups
-    (none when their profile, read with them or once here, already says no)."""
+def offer_facts(on: date | None = None) -> dict:
+    """Annotations for a queryset of specialists: whether each has a certification in force
+    (`certified`) and their open caseload (`open_caseload`), as the offer rule reads them."""
+    return {"certified": _certified(on or timezone.localdate()), "open_caseload": _open_caseload()}
+
+
+def offered_to_new_participants(
+    specialist: Membership, on: date | None = None, *, annotated: bool = False
+) -> bool:
+    """The rule of `offered_specialists`, for one specialist: one query of index lookups,
+    none when their profile already says no or when `annotated` says the specialist was
+    read with `offer_facts` (a page's check; a booking asks afresh under its locks)."""
     profile = profile_of(specialist)
     if not (
         specialist.role == Role.SPECIALIST
@@ -77,12 +86,15 @@ def offered_to_new_participants(specialist: Membership, on: date | None = None) 
         and profile.accepting_new
     ):
         return False
-    certified, open_caseload = (
-        Membership.objects.filter(pk=specialist.pk)
-        .annotate(certified=_certified(on or timezone.localdate()), open_caseload=_open_caseload())
-        .values_list("certified", "open_caseload")
-        .get()
-    )
+    if annotated:
+        certified, open_caseload = specialist.certified, specialist.open_caseload
+    else:
+        certified, open_caseload = (
+            Membership.objects.filter(pk=specialist.pk)
+            .annotate(**offer_facts(on))
+            .values_list("certified", "open_caseload")
+            .get()
+        )
     return certified and open_caseload < profile.caseload_capacity
 
 

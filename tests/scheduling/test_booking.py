@@ -284,6 +284,9 @@ def test_participants_reach_only_offered_peers_and_their_own(client, org, people
     factories.sign_in(client, people[Role.PARTICIPANT])
     assert client.get(f"/peers/{unlisted.pk}/book/").status_code == 404
     assert client.get(f"/peers/{offered.pk}/book/").status_code == 200
+    full = factories.certified(factories.member(org, Role.SPECIALIST), caseload_capacity=1)
+    factories.participant(org, full)
+    assert client.get(f"/peers/{full.pk}/book/").status_code == 404  # no room for newcomers
     factories.participant(org, unlisted)  # someone else's peer: still not theirs
     Assignment.objects.create(
         organization=org, participant=participant, specialist=unlisted, assigned_by=unlisted
