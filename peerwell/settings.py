@@ -239,6 +239,11 @@ PEERWELL_SCOPE_RULES = env("PEERWELL_SCOPE_RULES", "")
 PEERWELL_SCOPE_CLASSIFIER = env_bool("PEERWELL_SCOPE_CLASSIFIER", True)
 PEERWELL_SCOPE_MODEL = env("PEERWELL_SCOPE_MODEL", "")
 
+# Emails sent at a visitor's request to an address they typed (sign-up, password reset):
+# at most this many an hour to one address, and from one client address.
+PEERWELL_EMAIL_RATE_PER_ADDRESS = env("PEERWELL_EMAIL_RATE_PER_ADDRESS", "3/h")
+PEERWELL_EMAIL_RATE_PER_CLIENT = env("PEERWELL_EMAIL_RATE_PER_CLIENT", "20/h")
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Messages can name people; keep them server-side, not in a signed (readable) cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -36,6 +36,7 @@ from peerwell.accounts.models import InvitationStatus
 from peerwell.audit.services import audit_record
 from peerwell.core import policy
 from peerwell.core.policy import Permission
+from peerwell.core.ratelimits import TOO_MANY, email_sending_limited
 
 
 def _safe_next(request, default: str) -> str:
@@ -295,6 +296,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        if email_sending_limited(self.request, form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"hours": _reset_hours()}
         services.password_reset_requested(email=form.cleaned_data["email"])
         return super().form_valid(form)

@@ -15,6 +15,7 @@ from peerwell.audit.services import audit_read
 from peerwell.core import policy
 from peerwell.core.models import Organization
 from peerwell.core.policy import Permission
+from peerwell.core.ratelimits import TOO_MANY, email_sending_limited
 from peerwell.participants import selectors, services
 from peerwell.participants.chart import sections_for
 from peerwell.participants.forms import (
@@ -239,29 +240,36 @@ def sign_up(request, organization_slug: str):
         request.POST or None,
         initial={"time_zone": organization.time_zone, "language": get_language()},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.participant_sign_up(
-                organization=organization,
-                full_name=data["full_name"],
-                preferred_name=data["preferred_name"],
-                email=data["email"],
-                password=data["password"],
-                time_zone=data["time_zone"],
-                language=data["language"],
-                telehealth=data["consent_telehealth"],
-                base_url=request.build_absolute_uri("/").rstrip("/"),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        if email_sending_limited(request, data["email"]):
+            form.add_error(None, TOO_MANY)
+            status = 429
         else:
-            return redirect("participants:sign_up_sent")
+            try:
+                services.participant_sign_up(
+                    organization=organization,
+                    full_name=data["full_name"],
+                    preferred_name=data["preferred_name"],
+                    email=data["email"],
+                    password=data["password"],
+                    time_zone=data["time_zone"],
+                    language=data["language"],
+                    telehealth=data["consent_telehealth"],
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("participants:sign_up_sent")
+    if form.errors and status == 200:
+        status = 400
     return render(
         request,
         "participants/sign_up.html",
         {"organization": organization, "form": form, "error_form": form if form.errors else None},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

@@ -228,3 +228,33 @@ def test_a_password_reset_confirms_the_address(
         {"new_password1": new_password, "new_password2": new_password},
     )
     assert User.objects.get(email="mari@example.org").email_confirmed
+
+
+def test_emails_to_one_address_are_limited_across_sign_up_and_reset(
+    client, open_org, settings, django_capture_on_commit_callbacks
+):
+    settings.PEERWELL_EMAIL_RATE_PER_ADDRESS = "2/h"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/join/{open_org.slug}/", FORM).status_code == 302
+        assert client.post(f"/join/{open_org.slug}/", FORM).status_code == 302
+        again = client.post(f"/join/{open_org.slug}/", {**FORM, "email": "MARI@example.ORG"})
+        reset = client.post("/account/password/reset/", {"email": "mari@example.org"})
+        other = client.post(f"/join/{open_org.slug}/", {**FORM, "email": "sol@example.org"})
+    assert again.status_code == reset.status_code == 429
+    assert "Too many emails have been asked for" in again.content.decode()
+    assert "Too many emails have been asked for" in reset.content.decode()
+    assert other.status_code == 302
+    assert [message.to for message in mail.outbox] == [
+        ["mari@example.org"],
+        ["mari@example.org"],
+        ["sol@example.org"],
+    ]
+
+
+def test_one_client_cannot_ask_for_emails_to_address_after_address(client, db, settings):
+    settings.PEERWELL_EMAIL_RATE_PER_CLIENT = "3/h"
+    answers = [
+        client.post("/account/password/reset/", {"email": f"person{n}@example.org"}).status_code
+        for n in range(4)
+    ]
+    assert answers == [302, 302, 302, 429]
