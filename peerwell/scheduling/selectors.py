@@ -195,6 +195,20 @@ def calendar(specialist: Membership, first: datetime, last: datetime) -> list[Ap
     )
 
 
+def calendar_days(specialist: Membership, days: list[date]) -> list[tuple[date, list[Appointment]]]:
+    """The specialist's sessions on each of DAYS (consecutive), by the day each starts in
+    the zone the page is shown in."""
+    zone = timezone.get_current_timezone()
+    first = datetime.combine(days[0], time.min, zone)
+    last = datetime.combine(days[-1] + timedelta(days=1), time.min, zone)
+    by_day: dict[date, list[Appointment]] = {day: [] for day in days}
+    for appointment in calendar(specialist, first, last):
+        local_day = timezone.localtime(appointment.starts_at, zone).date()
+        if local_day in by_day:
+            by_day[local_day].append(appointment)
+    return list(by_day.items())
+
+
 def upcoming_for_participant(participant: Participant) -> list[Appointment]:
     """The participant's next booked sessions, soonest first."""
     return list(

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -222,7 +222,6 @@ def _week_start(day: date) -> date:
 @policy.permission_required(Permission.SCHEDULE_MANAGE)
 def schedule(request):
     """The specialist's calendar by day or by week, in their own zone."""
-    zone = timezone.get_current_timezone()
     today = timezone.localdate()
     try:
         day = date.fromisoformat(request.GET.get("date", ""))
@@ -233,19 +232,12 @@ def schedule(request):
     week = request.GET.get("view") != "day"
     first_day = _week_start(day) if week else day
     days = [first_day + timedelta(days=n) for n in range(7 if week else 1)]
-    first = datetime.combine(days[0], time.min, zone)
-    last = datetime.combine(days[-1] + timedelta(days=1), time.min, zone)
-    appointments = selectors.calendar(request.membership, first, last)
-    by_day = {d: [] for d in days}
-    for appointment in appointments:
-        local_day = timezone.localtime(appointment.starts_at).date()
-        if local_day in by_day:
-            by_day[local_day].append(appointment)
+    by_day = selectors.calendar_days(request.membership, days)
     audit_read(
         request,
         "calendar.viewed",
         obj=request.membership,
-        detail={"participants": sorted({a.participant_id for a in appointments})},
+        detail={"participants": sorted({a.participant_id for _, day in by_day for a in day})},
     )
     step = timedelta(days=7 if week else 1)
     return render(
@@ -253,7 +245,7 @@ def schedule(request):
         "scheduling/schedule.html",
         {
             "week": week,
-            "days": list(by_day.items()),
+            "days": by_day,
             "previous": days[0] - step,
             "next": days[0] + step,
             "today": timezone.localdate(),

@@ -41,3 +41,22 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people):
     moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
     assert response.status_code == 302 and response["Location"] == f"/sessions/{moved.pk}/"
     assert (moved.starts_at, moved.modality, moved.rescheduled_from) == (new_time, "phone", booked)
+
+
+def test_the_calendar_puts_each_session_on_its_day_in_the_specialists_zone(client, org, people):
+    specialist = people[Role.SPECIALIST]
+    specialist.user.time_zone = "America/Los_Angeles"
+    specialist.user.save()
+    record = factories.participant(org, specialist)
+    zone = ZoneInfo("America/Los_Angeles")
+    monday = timezone.localdate() + timedelta(days=14 - timezone.localdate().weekday())
+    # 22:30 on Monday in Los Angeles is Tuesday in UTC.
+    late = factories.appointment(
+        org, specialist, record, starts_at=datetime.combine(monday, time(22, 30), zone)
+    )
+    factories.sign_in(client, specialist)
+
+    days = dict(client.get(f"/schedule/?view=week&date={monday}").context["days"])
+
+    assert list(days) == [monday + timedelta(days=n) for n in range(7)]
+    assert days[monday] == [late] and days[monday + timedelta(days=1)] == []
