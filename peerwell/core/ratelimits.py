@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
+from peerwell.audit.middleware import client_ip
+
 logger = logging.getLogger("peerwell.security")
 
 TOO_MANY = _(
@@ -33,7 +35,9 @@ def email_sending_limited(request, email: str) -> bool:
     client = is_ratelimited(
         request,
         group="email-sending:client",
-        key="ip",
+        # The audit trail's reading of the client's address: a server on a Unix socket, or
+        # anything else that is not an IP address, counts as one unknown client, not a 500.
+        key=lambda _group, request: client_ip(request) or "unknown",
         rate=settings.PEERWELL_EMAIL_RATE_PER_CLIENT,
         increment=True,
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from peerwell.accounts.models import Membership
+from peerwell.core.roles import Role
 from peerwell.matching import availability, candidates
 from peerwell.matching.rules import Candidate, Labels, Match, Preferences, rank
 from peerwell.participants.models import Participant
@@ -98,12 +99,17 @@ def directory(
     return matches
 
 
-def directory_page(matches: list[Match]) -> list[DirectoryEntry]:
+def directory_page(organization, matches: list[Match]) -> list[DirectoryEntry]:
     """The entries of one page: each match with its specialist, profile and the
-    certification shown as its badge (two queries for a page). A specialist who left since
-    the candidates were kept is left out."""
+    certification shown as its badge (two queries for a page). A specialist no longer an
+    active specialist of the organization since the candidates were kept is left out."""
     ids = [match.candidate.id for match in matches]
-    specialists = Membership.objects.select_related("user", "specialist_profile").in_bulk(ids)
+    specialists = (
+        Membership.objects.in_org(organization)
+        .filter(role=Role.SPECIALIST, is_active=True)
+        .select_related("user", "specialist_profile")
+        .in_bulk(ids)
+    )
     today = timezone.localdate()
     certifications: dict[int, Certification] = {}
     for certification in Certification.objects.filter(

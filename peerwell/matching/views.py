@@ -44,7 +44,7 @@ def directory(request):
         request,
         "matching/directory.html",
         {
-            "entries": selectors.directory_page(page.object_list),
+            "entries": selectors.directory_page(request.membership.organization, page.object_list),
             "count": len(matches),
             "page": page,
             "query_string": query.urlencode(),

@@ -89,13 +89,16 @@ def offered_to_new_participants(
     if annotated:
         certified, open_caseload = specialist.certified, specialist.open_caseload
     else:
-        certified, open_caseload = (
+        facts = (
             Membership.objects.filter(pk=specialist.pk)
             .annotate(**offer_facts(on))
             .values_list("certified", "open_caseload")
-            .get()
+            .first()
         )
-    return certified and open_caseload < profile.caseload_capacity
+        if facts is None:  # gone since the page was read
+            return False
+        certified, open_caseload = facts
+    return bool(certified) and open_caseload < profile.caseload_capacity
 
 
 def profile_of(specialist: Membership) -> SpecialistProfile:

@@ -269,7 +269,7 @@ def test_every_specialist_has_hours_and_the_directory_offers_the_new_ones(db):
     assert 150 <= offered.count() < 200
     booker = Participant.objects.get(user__email=BENCH_PARTICIPANT_EMAIL)
     matches = directory(organization, viewer_zone="America/New_York", participant=booker)
-    entries = directory_page(matches)
+    entries = directory_page(organization, matches)
     assert len(matches) == len(entries) == offered.count()
     assert matches[0].score > matches[-1].score
     assert all(entry.certification is not None for entry in entries)

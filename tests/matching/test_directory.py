@@ -107,17 +107,49 @@ def test_the_directory_takes_the_same_queries_for_two_peers_or_twenty(client, or
     assert many[2].context["count"] == 20 and len(many[2].context["entries"]) == 10
 
 
-def test_a_change_to_a_peer_shows_at_once(client, org, people):
-    peer = _peer(org, "Olu Before")
+def test_a_change_to_what_the_directory_is_built_from_shows_at_once(client, org, people):
+    ada = _peer(org, "Ada Early")
+    zed = _peer(org, "Zed Late", caseload_capacity=1)
     factories.sign_in(client, people[Role.SUPERVISOR])
-    assert _names(client.get("/peers/")) == ["Olu Before"]
+    assert _names(client.get("/peers/")) == ["Ada Early", "Zed Late"]
 
-    peer.user.full_name = "Olu After"
-    peer.user.save()
-    assert _names(client.get("/peers/")) == ["Olu After"]
-    profile = peer.specialist_profile
-    profile.accepting_new = False
-    profile.save()
+    # Each change below comes after the candidates were kept by the view above it.
+    zed.user.full_name = "Aaron Renamed"  # the kept name orders the list
+    zed.user.save()
+    assert _names(client.get("/peers/")) == ["Aaron Renamed", "Ada Early"]
+    factories.participant(org, zed)  # an assignment fills the caseload
+    assert _names(client.get("/peers/")) == ["Ada Early"]
+    certification = Certification.objects.get(specialist=ada)
+    certification.verified_at = None
+    certification.save()
+    assert _names(client.get("/peers/")) == []
+    certification.verified_at = timezone.now()
+    certification.save()
+    assert _names(client.get("/peers/")) == ["Ada Early"]
+    ada.is_active = False
+    ada.save()
+    assert _names(client.get("/peers/")) == []
+
+
+def test_new_weekly_hours_show_in_the_reasons_at_once(client, org, people):
+    person = people[Role.PARTICIPANT]
+    factories.participant(org, user=person.user, preferred_times=["evening"])
+    peer = _peer(org, "Eve Ning")
+    factories.sign_in(client, person)
+    assert "evenings free" not in client.get("/peers/").content.decode()
+
+    services.availability_set_weekly(
+        actor=peer, specialist=peer, hours=[WeeklyHours(0, time(17), time(21))]
+    )
+    assert "evenings free" in client.get("/peers/").content.decode()
+
+
+def test_a_peer_made_inactive_behind_the_kept_candidates_is_not_shown(client, org, people):
+    peer = _peer(org, "Olu Offered")
+    factories.sign_in(client, people[Role.SUPERVISOR])
+    assert _names(client.get("/peers/")) == ["Olu Offered"]
+    # A bulk update sends no signal: the kept candidates still name them, the page does not.
+    type(peer).objects.filter(pk=peer.pk).update(is_active=False)
     assert _names(client.get("/peers/")) == []
 
 

@@ -258,3 +258,13 @@ def test_one_client_cannot_ask_for_emails_to_address_after_address(client, db, s
         for n in range(4)
     ]
     assert answers == [302, 302, 302, 429]
+
+
+def test_a_client_address_that_is_not_an_ip_address_is_still_limited_not_a_crash(
+    client, db, settings
+):
+    settings.PEERWELL_EMAIL_RATE_PER_CLIENT = "1/h"
+    odd = {"REMOTE_ADDR": "not an address"}
+    first = client.post("/account/password/reset/", {"email": "a@example.org"}, **odd)
+    second = client.post("/account/password/reset/", {"email": "b@example.org"}, **odd)
+    assert (first.status_code, second.status_code) == (302, 429)
