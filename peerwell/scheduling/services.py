@@ -200,8 +200,14 @@ def appointment_book(
     session = timedelta(minutes=organization.session_minutes)
     try:
         with transaction.atomic():
-            # Always the specialist first, then the participant: one order, no deadlock.
-            Membership.objects.select_for_update().filter(pk=specialist.pk).first()
+            # Always the specialist first, then the participant: one order, no deadlock. The
+            # rules below read the specialist (active, role, profile) as locked, not as the
+            # page read them.
+            specialist = (
+                Membership.objects.select_for_update(of=("self",))
+                .select_related("user", "organization", "specialist_profile")
+                .get(pk=specialist.pk)
+            )
             Participant.objects.select_for_update().filter(pk=participant.pk).first()
             if rescheduled_from is not None:
                 rescheduled_from = Appointment.objects.select_for_update().get(

@@ -308,3 +308,15 @@ def test_the_calendar_answers_any_date_it_is_given(client, people):
         },
     )
     assert far.status_code == 400
+
+
+def test_booking_asks_the_rules_of_the_specialist_as_locked_not_as_the_page_read_them(
+    people, participant, specialist
+):
+    starts_at = _slot(specialist)
+    as_read = type(specialist).objects.select_related("specialist_profile").get(pk=specialist.pk)
+    profile = specialist.specialist_profile
+    profile.accepting_new = False  # changed after the booking page was read
+    profile.save()
+    with pytest.raises(ValidationError, match="not taking new participants"):
+        _book(people, participant, as_read, starts_at)
