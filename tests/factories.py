@@ -15,6 +15,7 @@ from peerwell.core.models import Organization
 from peerwell.core.roles import STAFF_ROLES, Role
 from peerwell.notes.models import Contact, GoalNote
 from peerwell.participants.models import Assignment, Consent, Participant
+from peerwell.scheduling import services as scheduling
 from peerwell.scheduling.models import Appointment
 from peerwell.workforce.models import Certification, SpecialistProfile
 
@@ -116,6 +117,18 @@ def appointment(org: Organization, specialist: Membership, for_participant, **fi
         modality=fields.pop("modality", "phone"),
         booked_by=specialist.user,
         **fields,
+    )
+
+
+def staff_booking(specialist: Membership, for_participant, starts_at, modality="phone"):
+    """A session the specialist books for a participant through the booking service, so
+    every booking rule applies (unlike `appointment`)."""
+    return scheduling.appointment_book(
+        actor=specialist,
+        participant=for_participant,
+        specialist=specialist,
+        starts_at=starts_at,
+        modality=modality,
     )
 
 

@@ -2,15 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
 from peerwell.matching import availability, candidates
 from peerwell.matching.rules import Candidate, Labels, Match, Preferences, rank
 from peerwell.participants.models import Participant
 from peerwell.workforce.models import Certification, LivedExperience, Modality, SupportArea
-from peerwell.workforce.selectors import offered_specialists
+from peerwell.workforce.selectors import certifications_in_force, offered_specialists
 
 
 def _labels() -> Labels:
@@ -110,14 +108,10 @@ def directory_page(organization, matches: list[Match]) -> list[DirectoryEntry]:
         .select_related("user", "specialist_profile")
         .in_bulk(ids)
     )
-    today = timezone.localdate()
     certifications: dict[int, Certification] = {}
-    for certification in Certification.objects.filter(
-        specialist_id__in=ids,
-        verified_at__isnull=False,
-        issued_on__lte=today,
-        expires_on__gte=today,
-    ).order_by("expires_on"):
+    for certification in (
+        certifications_in_force().filter(specialist_id__in=ids).order_by("expires_on")
+    ):
         certifications[certification.specialist_id] = certification
     return [
         DirectoryEntry(specialists[m.candidate.id], certifications.get(m.candidate.id), m)

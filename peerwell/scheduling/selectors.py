@@ -58,6 +58,20 @@ def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[
     )
 
 
+def _booking_terms(organization, for_participant: bool):
+    """(session length, buffer, earliest start, latest start) of a booking made now:
+    participants from the organization's notice period on, staff from now; nobody beyond
+    the booking horizon."""
+    now = timezone.now()
+    notice = timedelta(hours=organization.booking_notice_hours if for_participant else 0)
+    return (
+        timedelta(minutes=organization.session_minutes),
+        timedelta(minutes=organization.buffer_minutes),
+        now + notice,
+        now + timedelta(days=organization.booking_horizon_days),
+    )
+
+
 def open_slot_starts(
     specialist: Membership, first: datetime, last: datetime, *, for_participant: bool
 ) -> list[datetime]:
@@ -66,13 +80,9 @@ def open_slot_starts(
     Participants book from the organization's notice period on, staff from now; nobody
     books beyond the booking horizon.
     """
-    organization = specialist.organization
-    session = timedelta(minutes=organization.session_minutes)
-    buffer = timedelta(minutes=organization.buffer_minutes)
-    now = timezone.now()
-    notice = timedelta(hours=organization.booking_notice_hours if for_participant else 0)
-    not_before = max(first, now + notice)
-    not_after = min(last, now + timedelta(days=organization.booking_horizon_days))
+    session, buffer, earliest, latest = _booking_terms(specialist.organization, for_participant)
+    not_before = max(first, earliest)
+    not_after = min(last, latest)
     if not_after < not_before:
         return []
     # Whole windows are read, with every booking in them, so the slots follow the same grid
@@ -104,13 +114,8 @@ def _booked(specialist: Membership, first: datetime, last: datetime) -> list[rul
 def slot_is_open(specialist: Membership, starts_at: datetime, *, for_participant: bool) -> bool:
     """May a session with this specialist start at `starts_at` now? (In the open hours,
     clear of other sessions by the buffer, within notice and horizon.)"""
-    organization = specialist.organization
-    session = timedelta(minutes=organization.session_minutes)
-    buffer = timedelta(minutes=organization.buffer_minutes)
-    now = timezone.now()
-    notice = timedelta(hours=organization.booking_notice_hours if for_participant else 0)
-    horizon = timedelta(days=organization.booking_horizon_days)
-    if not now + notice <= starts_at <= now + horizon:
+    session, buffer, earliest, latest = _booking_terms(specialist.organization, for_participant)
+    if not earliest <= starts_at <= latest:
         return False
     return rules.fits(
         starts_at,

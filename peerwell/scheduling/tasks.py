@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -69,14 +68,13 @@ def send_appointment_email(appointment_id: int, kind: str) -> int:
                 "session.ics", ical.invitation(appointment, person["email"]), "text/calendar"
             )
             sent += message.send()
-    with transaction.atomic():
-        audit_record(
-            action=f"appointment.{kind}_email_sent",
-            organization=appointment.organization_id,
-            obj=appointment,
-            participant_id=appointment.participant_id,
-            detail={"messages": sent},
-        )
+    audit_record(
+        action=f"appointment.{kind}_email_sent",
+        organization=appointment.organization_id,
+        obj=appointment,
+        participant_id=appointment.participant_id,
+        detail={"messages": sent},
+    )
     return sent
 
 
@@ -122,12 +120,11 @@ def send_reminder(reminder_id: int) -> str:
             status=ReminderStatus.FAILED, error=str(error)[:300]
         )
         raise
-    with transaction.atomic():
-        audit_record(
-            action="reminder.sent",
-            organization=reminder.organization_id,
-            obj=reminder,
-            participant_id=participant.pk,
-            detail={"channel": channel, "hours_before": reminder.hours_before},
-        )
+    audit_record(
+        action="reminder.sent",
+        organization=reminder.organization_id,
+        obj=reminder,
+        participant_id=participant.pk,
+        detail={"channel": channel, "hours_before": reminder.hours_before},
+    )
     return "sent"

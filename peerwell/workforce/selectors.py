@@ -11,16 +11,18 @@ from peerwell.core.roles import Role
 from peerwell.workforce.models import Certification, SpecialistProfile
 
 
+def certifications_in_force(on: date | None = None) -> QuerySet[Certification]:
+    """Verified certifications in force on `on` (today by default): the ones that offer a
+    specialist to new participants and show as their badge."""
+    on = on or timezone.localdate()
+    return Certification.objects.filter(
+        verified_at__isnull=False, issued_on__lte=on, expires_on__gte=on
+    )
+
+
 def _certified(on: date) -> Exists:
     """A verified certification in force on `on`, of the outer specialist."""
-    return Exists(
-        Certification.objects.filter(
-            specialist=OuterRef("pk"),
-            verified_at__isnull=False,
-            issued_on__lte=on,
-            expires_on__gte=on,
-        )
-    )
+    return Exists(certifications_in_force(on).filter(specialist=OuterRef("pk")))
 
 
 def _open_caseload() -> Coalesce:

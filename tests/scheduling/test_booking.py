@@ -85,22 +85,10 @@ def test_the_same_slot_cannot_be_booked_twice(org, people, participant, speciali
     other = factories.participant(org, specialist)
     factories.consents(other, people[Role.ADMIN], "services")
     with pytest.raises(services.SlotTaken, match="just taken"):
-        services.appointment_book(
-            actor=specialist,
-            participant=other,
-            specialist=specialist,
-            starts_at=starts_at,
-            modality="phone",
-        )
+        factories.staff_booking(specialist, other, starts_at)
     # Overlapping by ten minutes is the same as taking it: the buffer keeps them apart.
     with pytest.raises(services.SlotTaken):
-        services.appointment_book(
-            actor=specialist,
-            participant=other,
-            specialist=specialist,
-            starts_at=starts_at + timedelta(minutes=40),
-            modality="phone",
-        )
+        factories.staff_booking(specialist, other, starts_at + timedelta(minutes=40))
 
 
 def test_participants_book_only_inside_notice_and_horizon(people, participant, specialist):
@@ -256,13 +244,7 @@ def test_every_time_offered_after_a_change_of_session_length_can_be_booked(
     for starts_at in offered:
         other = factories.participant(org, specialist)
         factories.consents(other, people[Role.ADMIN], "services")
-        services.appointment_book(
-            actor=specialist,
-            participant=other,
-            specialist=specialist,
-            starts_at=starts_at,
-            modality="phone",
-        )
+        factories.staff_booking(specialist, other, starts_at)
 
 
 def test_a_session_cancelled_meanwhile_is_not_marked_as_a_no_show(org, people, specialist):

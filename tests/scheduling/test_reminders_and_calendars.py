@@ -20,6 +20,7 @@ from peerwell.core.roles import Role
 from peerwell.scheduling import services
 from peerwell.scheduling.models import Reminder, ReminderStatus
 from peerwell.scheduling.rules import WeeklyHours
+from peerwell.scheduling.selectors import open_slot_starts
 from tests import factories
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -146,13 +147,7 @@ def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path)
     record = factories.participant(org, contact_method="text", phone="5035550100")
     factories.consents(record, people[Role.ADMIN], "services")
     starts_at = datetime.combine(timezone.localdate() + timedelta(days=2), time(12), NEW_YORK)
-    appointment = services.appointment_book(
-        actor=specialist,
-        participant=record,
-        specialist=specialist,
-        starts_at=starts_at,
-        modality="phone",
-    )
+    appointment = factories.staff_booking(specialist, record, starts_at)
     assert set(appointment.reminders.values_list("channel", flat=True)) == {"sms"}
     make_due("send_reminder")
     run_worker()
@@ -166,17 +161,9 @@ def test_no_reminder_is_made_for_a_time_already_past(org, people):
     specialist = always_open(people)
     record = factories.participant(org, email="p@example.org", contact_method="email")
     factories.consents(record, people[Role.ADMIN], "services")
-    from peerwell.scheduling.selectors import open_slot_starts
-
     now = timezone.now()
     soon = open_slot_starts(specialist, now, now + timedelta(hours=6), for_participant=False)[2]
-    appointment = services.appointment_book(
-        actor=specialist,
-        participant=record,
-        specialist=specialist,
-        starts_at=soon,
-        modality="phone",
-    )
+    appointment = factories.staff_booking(specialist, record, soon)
     assert list(
         Reminder.objects.filter(appointment=appointment).values_list("hours_before", flat=True)
     ) == [1]
@@ -231,13 +218,7 @@ def test_no_email_goes_to_an_address_the_participant_did_not_choose(org, people)
     record = factories.participant(org, contact_method="phone", email="shared@example.org")
     factories.consents(record, people[Role.ADMIN], "services")
     starts_at = datetime.combine(timezone.localdate() + timedelta(days=3), time(12), NEW_YORK)
-    appointment = services.appointment_book(
-        actor=specialist,
-        participant=record,
-        specialist=specialist,
-        starts_at=starts_at,
-        modality="phone",
-    )
+    appointment = factories.staff_booking(specialist, record, starts_at)
     run_worker()
     assert [m.to for m in mail.outbox] == [[specialist.user.email]]
     assert not appointment.reminders.exists()

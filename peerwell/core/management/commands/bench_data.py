@@ -301,12 +301,17 @@ def _profile(organization, membership_id: int, number: int) -> SpecialistProfile
     )
 
 
-def _create_profiles(organization) -> int:
-    missing = (
+def _specialists_without(organization, relation: str):
+    """(id, email) of the organization's specialists who have no `relation` yet."""
+    return (
         Membership.objects.in_org(organization)
-        .filter(role=Role.SPECIALIST, specialist_profile__isnull=True)
+        .filter(role=Role.SPECIALIST, **{f"{relation}__isnull": True})
         .values_list("pk", "user__email")
     )
+
+
+def _create_profiles(organization) -> int:
+    missing = _specialists_without(organization, "specialist_profile")
     profiles = [_profile(organization, pk, _specialist_number(email)) for pk, email in missing]
     SpecialistProfile.objects.bulk_create(profiles, batch_size=BATCH_SIZE)
     return len(profiles)
@@ -315,11 +320,7 @@ def _create_profiles(organization) -> int:
 def _create_certifications(organization, admin: Membership, now: datetime) -> int:
     """A verified certification in force for each specialist without one."""
     today = timezone.localdate(now)
-    missing = (
-        Membership.objects.in_org(organization)
-        .filter(role=Role.SPECIALIST, certifications__isnull=True)
-        .values_list("pk", "user__email")
-    )
+    missing = _specialists_without(organization, "certifications")
     certifications = []
     for pk, email in missing:
         number = _specialist_number(email)
@@ -366,11 +367,7 @@ def _weekly_hours(number: int) -> tuple[str, list[slot_rules.WeeklyHours]]:
 
 def _create_availability(organization) -> int:
     """Weekly hours for each specialist without any."""
-    missing = (
-        Membership.objects.in_org(organization)
-        .filter(role=Role.SPECIALIST, weekly_availability__isnull=True)
-        .values_list("pk", "user__email")
-    )
+    missing = _specialists_without(organization, "weekly_availability")
     rows = []
     for pk, email in missing:
         zone, hours = _weekly_hours(_specialist_number(email))
