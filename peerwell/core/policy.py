@@ -9,18 +9,17 @@ from enum import StrEnum
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from peerwell.accounts.models import Invitation, Membership
 from peerwell.core.roles import Role
+from peerwell.matching.selectors import offered_specialist_ids
 from peerwell.notes.models import GoalNote, NoteStatus
 from peerwell.participants.models import Assignment, Consent, Participant
 from peerwell.participants.selectors import participants_visible_to, record_of
 from peerwell.scheduling.models import Appointment, AvailabilityException
 from peerwell.scheduling.selectors import appointments_visible_to
-from peerwell.workforce.selectors import offer_facts, offered_to_new_participants
 
 
 class Permission(StrEnum):
@@ -212,20 +211,23 @@ def access_appointment(
 
 def access_specialist(membership: Membership, specialist_id) -> Membership:
     """A peer specialist as the directory shows them: to staff, any active specialist of
-    the organization; to a participant, those offered to new participants and their own."""
+    the organization; to a participant, those the directory offers them and their own.
+
+    Whether a peer is offered is read as the directory reads it (kept in the cache): a
+    booking asks the offer rule again, under its locks."""
     require(membership, Permission.DIRECTORY_VIEW)
     specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True).select_related(
         "user", "organization", "specialist_profile"
     )
+    specialist = _in_org(specialists, membership, specialist_id)
     if membership.role != Role.PARTICIPANT:
-        return _in_org(specialists, membership, specialist_id)
+        return specialist
+    if specialist.pk in offered_specialist_ids(membership.organization):
+        return specialist
     own_peer = Assignment.objects.filter(
-        specialist=OuterRef("pk"), participant__user=membership.user, ended_at__isnull=True
+        specialist=specialist, participant__user=membership.user, ended_at__isnull=True
     )
-    specialist = _in_org(
-        specialists.annotate(own_peer=Exists(own_peer), **offer_facts()), membership, specialist_id
-    )
-    if not (specialist.own_peer or offered_to_new_participants(specialist, annotated=True)):
+    if not own_peer.exists():
         raise Http404(_("Not found."))
     return specialist
 

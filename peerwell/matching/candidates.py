@@ -26,18 +26,28 @@ def _version_key(organization_id: int) -> str:
     return f"directory:version:{organization_id}"
 
 
+def _kept[T](organization_id: int, name: str, build: Callable[[], T]) -> T:
+    """`name` of the organization's directory at its current version, from the cache, or
+    built by `build` and kept."""
+    version = cache.get_or_set(_version_key(organization_id), 0, timeout=None)
+    key = f"directory:{organization_id}:{version}:{timezone.localdate()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
+
+
 def cached(
     organization_id: int, viewer_zone: str, build: Callable[[], list[Candidate]]
 ) -> list[Candidate]:
-    """The candidates of the organization's directory for a viewer in `viewer_zone`, from
-    the cache, or built by `build` and kept."""
-    version = cache.get_or_set(_version_key(organization_id), 0, timeout=None)
-    key = f"directory:{organization_id}:{version}:{timezone.localdate()}:{viewer_zone}"
-    candidates = cache.get(key)
-    if candidates is None:
-        candidates = build()
-        cache.set(key, candidates, timeout=CACHE_SECONDS)
-    return candidates
+    """The candidates of the organization's directory for a viewer in `viewer_zone`."""
+    return _kept(organization_id, f"candidates:{viewer_zone}", build)
+
+
+def offered_ids(organization_id: int, build: Callable[[], frozenset[int]]) -> frozenset[int]:
+    """The ids of the specialists the organization's directory offers to new participants."""
+    return _kept(organization_id, "offered", build)
 
 
 def forget(organization_id: int) -> None:

@@ -78,6 +78,15 @@ def offered_candidates(organization, viewer_zone: str) -> list[Candidate]:
     return candidates.cached(organization.pk, viewer_zone, build)
 
 
+def offered_specialist_ids(organization) -> frozenset[int]:
+    """The ids of the specialists offered to new participants: one query when built, kept
+    in the cache with the candidates and moved on with them."""
+    return candidates.offered_ids(
+        organization.pk,
+        lambda: frozenset(offered_specialists(organization).values_list("pk", flat=True)),
+    )
+
+
 def directory(
     organization,
     *,

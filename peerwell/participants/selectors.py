@@ -35,13 +35,12 @@ def record_of(membership: Membership) -> Participant | None:
     """The participant record of a participant's own portal account, if it has one."""
     # By the account alone (a unique index), then the organization checked: asked as one
     # filter, SQLite may walk the organization's whole index instead.
-    participant = (
-        Participant.objects.filter(user=membership.user)
-        .select_related("user", "organization")
-        .first()
-    )
+    participant = Participant.objects.filter(user_id=membership.user_id).first()
     if participant is None or participant.organization_id != membership.organization_id:
         return None
+    # Both already read with the membership: no join, no second read.
+    participant.user = membership.user
+    participant.organization = membership.organization
     return participant
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from peerwell.accounts.models import Membership, User
 from peerwell.core.models import OrgScoped
 from peerwell.participants.models import Participant
-from peerwell.scheduling.rules import Interval, WeeklyHours
+from peerwell.scheduling.rules import WeeklyHours
 from peerwell.workforce.models import Modality
 
 
@@ -78,9 +78,6 @@ class AvailabilityException(OrgScoped):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
 
-    def as_interval(self) -> Interval:
-        return Interval(self.starts_at, self.ends_at)
-
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
@@ -139,9 +136,6 @@ class Appointment(OrgScoped):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.get_modality_display()}"
-
-    def as_interval(self) -> Interval:
-        return Interval(self.starts_at, self.ends_at)
 
     @property
     def is_booked(self) -> bool:

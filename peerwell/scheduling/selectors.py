@@ -39,8 +39,12 @@ def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[
     """The specialist's open hours between two moments: weekly hours plus extra hours, less
     time off. Weekly hours are read in the zone each row was set in."""
     by_zone: dict[str, list[rules.WeeklyHours]] = defaultdict(list)
-    for row in WeeklyAvailability.objects.filter(specialist=specialist):
-        by_zone[row.time_zone].append(row.as_rule())
+    # Plain values, not models: this runs on every booking page and every booking.
+    weekly = WeeklyAvailability.objects.filter(specialist=specialist).values_list(
+        "time_zone", "weekday", "starts", "ends"
+    )
+    for zone, weekday, starts, ends in weekly:
+        by_zone[zone].append(rules.WeeklyHours(weekday, starts, ends))
     # A day either side, so every zone's local days covering the range are placed.
     first_day, last_day = (first - timedelta(days=1)).date(), (last + timedelta(days=1)).date()
     windows = [
@@ -50,12 +54,13 @@ def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[
     ]
     exceptions = AvailabilityException.objects.filter(
         specialist=specialist, ends_at__gt=first - timedelta(days=1), starts_at__lt=last
-    )
-    windows += [e.as_interval() for e in exceptions if e.kind == ExceptionKind.EXTRA]
-    return rules.subtract(
-        rules.merge(windows),
-        [e.as_interval() for e in exceptions if e.kind == ExceptionKind.TIME_OFF],
-    )
+    ).values_list("kind", "starts_at", "ends_at")
+    time_off = []
+    for kind, starts_at, ends_at in exceptions:
+        (windows if kind == ExceptionKind.EXTRA else time_off).append(
+            rules.Interval(starts_at, ends_at)
+        )
+    return rules.subtract(rules.merge(windows), time_off)
 
 
 def _booking_terms(organization, for_participant: bool):
@@ -107,8 +112,8 @@ def _booked(specialist: Membership, first: datetime, last: datetime) -> list[rul
         status=AppointmentStatus.BOOKED,
         starts_at__lt=last,
         ends_at__gt=first,
-    ).only("starts_at", "ends_at")
-    return [a.as_interval() for a in appointments]
+    ).values_list("starts_at", "ends_at")
+    return [rules.Interval(starts_at, ends_at) for starts_at, ends_at in appointments]
 
 
 def slot_is_open(specialist: Membership, starts_at: datetime, *, for_participant: bool) -> bool:

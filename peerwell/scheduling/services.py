@@ -208,7 +208,8 @@ def appointment_book(
                 .select_related("user", "organization", "specialist_profile")
                 .get(pk=specialist.pk)
             )
-            Participant.objects.select_for_update().filter(pk=participant.pk).first()
+            locked = Participant.objects.select_for_update().filter(pk=participant.pk)
+            locked.values_list("pk").first()  # the lock, not the row: it was read already
             if rescheduled_from is not None:
                 rescheduled_from = Appointment.objects.select_for_update().get(
                     pk=rescheduled_from.pk
@@ -245,7 +246,7 @@ def appointment_book(
                     specialist=specialist,
                     reason=_("Chose this peer when booking"),
                 )
-            reminders = _schedule_reminders(appointment)
+            _schedule_reminders(appointment)
             _audit(
                 "appointment.rescheduled" if rescheduled_from else "appointment.booked",
                 actor=actor,
@@ -253,7 +254,10 @@ def appointment_book(
                 participant_id=participant.pk,
                 detail={"from": rescheduled_from.pk} if rescheduled_from else None,
             )
-            _enqueue_booked(appointment.pk, reminders)
+            # One task, queued in the booking's own transaction: the queue is a table of the
+            # same database, so it exists exactly when the booking does. The worker queues
+            # the reminders and sends the confirmation.
+            tasks.appointment_booked.enqueue(appointment.pk)
     except IntegrityError as error:
         raise SlotTaken() from error
     return appointment
@@ -346,19 +350,9 @@ def _cancel(appointment: Appointment, actor: Membership, reason: str) -> None:
     )
 
 
-def _enqueue_booked(appointment_id: int, reminders: list[Reminder]) -> None:
-    """The confirmation and each reminder's task, queued in the booking's own transaction:
-    the task queue is a table of the same database, so they exist exactly when the booking
-    does (no task for a booking rolled back, none lost between commit and queueing), and a
-    booking commits once."""
-    tasks.send_appointment_email.enqueue(appointment_id, "booked")
-    for reminder in reminders:
-        tasks.send_reminder.using(run_after=reminder.due_at).enqueue(reminder.pk)
-
-
-def _schedule_reminders(appointment: Appointment) -> list[Reminder]:
-    """One reminder per configured offset still ahead, on the participant's channel; their
-    tasks are queued with the booking (`_enqueue_booked`)."""
+def _schedule_reminders(appointment: Appointment) -> None:
+    """One reminder per configured offset still ahead, on the participant's channel; the
+    worker queues their tasks (`tasks.appointment_booked`)."""
     channel, address = selectors.reminder_channel(appointment.participant)
     if not address:
         return []
@@ -374,8 +368,7 @@ def _schedule_reminders(appointment: Appointment) -> list[Reminder]:
         for hours in appointment.organization.reminder_offsets()
         if appointment.starts_at - timedelta(hours=hours) > now
     ]
-    # Both databases hand back the new ids from a bulk insert: no need to read them again.
-    return Reminder.objects.bulk_create(reminders)
+    Reminder.objects.bulk_create(reminders)
 
 
 def calendar_feed_create(*, actor: Membership) -> tuple[CalendarFeed, str]:

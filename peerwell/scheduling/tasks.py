@@ -79,6 +79,20 @@ def send_appointment_email(appointment_id: int, kind: str) -> int:
 
 
 @task()
+def appointment_booked(appointment_id: int) -> int:
+    """What follows a booking, off the request: queue each of its pending reminders for its
+    time, then send the confirmation. Returns confirmation messages sent.
+
+    Run twice, it queues a reminder twice; `send_reminder` still sends it once."""
+    pending = Reminder.objects.filter(
+        appointment_id=appointment_id, status=ReminderStatus.PENDING
+    ).values_list("pk", "due_at")
+    for reminder_id, due_at in pending:
+        send_reminder.using(run_after=due_at).enqueue(reminder_id)
+    return send_appointment_email.call(appointment_id, "booked")
+
+
+@task()
 def send_reminder(reminder_id: int) -> str:
     """Send one reminder, at most once: the row is claimed before anything is sent."""
     now = timezone.now()

@@ -68,18 +68,9 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
     )
 
 
-def offer_facts(on: date | None = None) -> dict:
-    """Annotations for a queryset of specialists: whether each has a certification in force
-    (`certified`) and their open caseload (`open_caseload`), as the offer rule reads them."""
-    return {"certified": _certified(on or timezone.localdate()), "open_caseload": _open_caseload()}
-
-
-def offered_to_new_participants(
-    specialist: Membership, on: date | None = None, *, annotated: bool = False
-) -> bool:
+def offered_to_new_participants(specialist: Membership, on: date | None = None) -> bool:
     """The rule of `offered_specialists`, for one specialist: one query of index lookups,
-    none when their profile already says no or when `annotated` says the specialist was
-    read with `offer_facts` (a page's check; a booking asks afresh under its locks)."""
+    none when their profile already says no."""
     profile = profile_of(specialist)
     if not (
         specialist.role == Role.SPECIALIST
@@ -88,18 +79,15 @@ def offered_to_new_participants(
         and profile.accepting_new
     ):
         return False
-    if annotated:
-        certified, open_caseload = specialist.certified, specialist.open_caseload
-    else:
-        facts = (
-            Membership.objects.filter(pk=specialist.pk)
-            .annotate(**offer_facts(on))
-            .values_list("certified", "open_caseload")
-            .first()
-        )
-        if facts is None:  # gone since the page was read
-            return False
-        certified, open_caseload = facts
+    facts = (
+        Membership.objects.filter(pk=specialist.pk)
+        .annotate(certified=_certified(on or timezone.localdate()), open_caseload=_open_caseload())
+        .values_list("certified", "open_caseload")
+        .first()
+    )
+    if facts is None:  # gone since the page was read
+        return False
+    certified, open_caseload = facts
     return bool(certified) and open_caseload < profile.caseload_capacity
 
 

@@ -266,6 +266,10 @@ def test_participants_reach_only_offered_peers_and_their_own(client, org, people
     factories.sign_in(client, people[Role.PARTICIPANT])
     assert client.get(f"/peers/{unlisted.pk}/book/").status_code == 404
     assert client.get(f"/peers/{offered.pk}/book/").status_code == 200
+    profile = offered.specialist_profile
+    profile.accepting_new = False  # the offer, kept in the cache, moves on at once
+    profile.save()
+    assert client.get(f"/peers/{offered.pk}/book/").status_code == 404
     full = factories.certified(factories.member(org, Role.SPECIALIST), caseload_capacity=1)
     factories.participant(org, full)
     assert client.get(f"/peers/{full.pk}/book/").status_code == 404  # no room for newcomers

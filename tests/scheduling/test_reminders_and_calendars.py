@@ -108,6 +108,24 @@ def test_reminders_go_out_once_when_due(booked):
     assert len(mail.outbox) == 2
 
 
+def test_a_booking_queues_one_task_and_the_worker_queues_its_reminders(booked):
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path.endswith("appointment_booked")
+    run_worker()
+    reminders = DBTaskResult.objects.filter(task_path__endswith="send_reminder")
+    assert sorted(task.run_after for task in reminders) == sorted(
+        booked.reminders.values_list("due_at", flat=True)
+    )
+    assert len(reminders) == 2
+
+
+def test_a_session_cancelled_before_the_worker_runs_queues_no_reminder(booked):
+    services.appointment_cancel(actor=booked.specialist, appointment=booked)
+    run_worker()
+    assert not DBTaskResult.objects.filter(task_path__endswith="send_reminder").exists()
+    assert set(booked.reminders.values_list("status", flat=True)) == {ReminderStatus.SKIPPED}
+
+
 def test_a_cancelled_session_sends_no_reminder_and_a_cancellation(booked, people):
     run_worker()
     mail.outbox.clear()
@@ -149,6 +167,7 @@ def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path)
     starts_at = datetime.combine(timezone.localdate() + timedelta(days=2), time(12), NEW_YORK)
     appointment = factories.staff_booking(specialist, record, starts_at)
     assert set(appointment.reminders.values_list("channel", flat=True)) == {"sms"}
+    run_worker()  # the booking's task queues the reminders
     make_due("send_reminder")
     run_worker()
     texts = sorted(tmp_path.iterdir())
