@@ -244,6 +244,13 @@ class Consent(OrgScoped):
             return False
         return self.expires_on is None or on <= self.expires_on
 
+    @staticmethod
+    def in_effect_on(on: date) -> Q:
+        """`in_effect` as a filter, for asking the database instead of reading each row."""
+        return Q(revoked_at__isnull=True, given_on__lte=on) & (
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
 
 class PortalInvitation(OrgScoped):
     """Links an invitation to a participant's record: accepting it gives the record its

@@ -93,8 +93,7 @@ def consents_of(participant: Participant) -> QuerySet[Consent]:
 def consent_in_effect(participant: Participant, kind: str, on: date | None = None) -> bool:
     """Has the participant given this consent (services, telehealth) and not revoked it?"""
     on = on or timezone.localdate()
-    consents = participant.consents.filter(kind=kind, revoked_at__isnull=True, given_on__lte=on)
-    return any(consent.in_effect(on) for consent in consents)
+    return participant.consents.filter(Consent.in_effect_on(on), kind=kind).exists()
 
 
 def sharing_allowed(participant: Participant, *, recipient: str, on: date | None = None) -> bool:
@@ -104,10 +103,9 @@ def sharing_allowed(participant: Participant, *, recipient: str, on: date | None
     information naming the recipient is in effect: not revoked, not expired.
     """
     on = on or timezone.localdate()
-    releases = participant.consents.filter(
-        kind=ConsentKind.RELEASE, recipient__iexact=recipient.strip(), revoked_at__isnull=True
-    )
-    return any(release.in_effect(on) for release in releases)
+    return participant.consents.filter(
+        Consent.in_effect_on(on), kind=ConsentKind.RELEASE, recipient__iexact=recipient.strip()
+    ).exists()
 
 
 def search(participants: QuerySet[Participant], query: str) -> QuerySet[Participant]:

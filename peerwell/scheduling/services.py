@@ -205,7 +205,7 @@ def appointment_book(
             # page read them.
             specialist = (
                 Membership.objects.select_for_update(of=("self",))
-                .select_related("user", "organization", "specialist_profile")
+                .select_related("organization", "specialist_profile")
                 .get(pk=specialist.pk)
             )
             locked = Participant.objects.select_for_update().filter(pk=participant.pk)
@@ -246,7 +246,6 @@ def appointment_book(
                     specialist=specialist,
                     reason=_("Chose this peer when booking"),
                 )
-            _schedule_reminders(appointment)
             _audit(
                 "appointment.rescheduled" if rescheduled_from else "appointment.booked",
                 actor=actor,
@@ -255,8 +254,8 @@ def appointment_book(
                 detail={"from": rescheduled_from.pk} if rescheduled_from else None,
             )
             # One task, queued in the booking's own transaction: the queue is a table of the
-            # same database, so it exists exactly when the booking does. The worker queues
-            # the reminders and sends the confirmation.
+            # same database, so it exists exactly when the booking does. The worker makes
+            # and queues the reminders and sends the confirmation.
             tasks.appointment_booked.enqueue(appointment.pk)
     except IntegrityError as error:
         raise SlotTaken() from error
@@ -350,25 +349,36 @@ def _cancel(appointment: Appointment, actor: Membership, reason: str) -> None:
     )
 
 
-def _schedule_reminders(appointment: Appointment) -> None:
-    """One reminder per configured offset still ahead, on the participant's channel; the
-    worker queues their tasks (`tasks.appointment_booked`)."""
-    channel, address = selectors.reminder_channel(appointment.participant)
-    if not address:
-        return []
-    now = timezone.now()
-    reminders = [
-        Reminder(
-            organization=appointment.organization,
-            appointment=appointment,
-            hours_before=hours,
-            channel=channel,
-            due_at=appointment.starts_at - timedelta(hours=hours),
+def reminders_schedule(appointment_id: int) -> list[Reminder]:
+    """Make the reminders of a booked session, once: one per configured offset still
+    ahead, on the participant's channel. The worker calls it after the booking
+    (`tasks.appointment_booked`); a session cancelled or moved by then gets none.
+
+    The session's row is locked, so a cancellation waits for the reminders and then
+    skips them, or comes first and is seen here."""
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("organization", "participant__user")
+            .get(pk=appointment_id)
         )
-        for hours in appointment.organization.reminder_offsets()
-        if appointment.starts_at - timedelta(hours=hours) > now
-    ]
-    Reminder.objects.bulk_create(reminders)
+        if not appointment.is_booked or appointment.reminders.exists():
+            return []
+        channel, address = selectors.reminder_channel(appointment.participant)
+        if not address:
+            return []
+        now = timezone.now()
+        return Reminder.objects.bulk_create(
+            Reminder(
+                organization=appointment.organization,
+                appointment=appointment,
+                hours_before=hours,
+                channel=channel,
+                due_at=appointment.starts_at - timedelta(hours=hours),
+            )
+            for hours in appointment.organization.reminder_offsets()
+            if appointment.starts_at - timedelta(hours=hours) > now
+        )
 
 
 def calendar_feed_create(*, actor: Membership) -> tuple[CalendarFeed, str]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from peerwell.audit.services import audit_record
 from peerwell.core.sms import send_sms
-from peerwell.scheduling import ical
+from peerwell.scheduling import ical, services
 from peerwell.scheduling.models import Appointment, Reminder, ReminderChannel, ReminderStatus
 from peerwell.scheduling.selectors import (
     participant_email,
@@ -80,15 +80,10 @@ def send_appointment_email(appointment_id: int, kind: str) -> int:
 
 @task()
 def appointment_booked(appointment_id: int) -> int:
-    """What follows a booking, off the request: queue each of its pending reminders for its
-    time, then send the confirmation. Returns confirmation messages sent.
-
-    Run twice, it queues a reminder twice; `send_reminder` still sends it once."""
-    pending = Reminder.objects.filter(
-        appointment_id=appointment_id, status=ReminderStatus.PENDING
-    ).values_list("pk", "due_at")
-    for reminder_id, due_at in pending:
-        send_reminder.using(run_after=due_at).enqueue(reminder_id)
+    """What follows a booking, off the request: make its reminders and queue each for its
+    time, then send the confirmation. Returns confirmation messages sent."""
+    for reminder in services.reminders_schedule(appointment_id):
+        send_reminder.using(run_after=reminder.due_at).enqueue(reminder.pk)
     return send_appointment_email.call(appointment_id, "booked")
 
 

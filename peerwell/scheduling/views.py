@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,9 @@ from peerwell.scheduling.forms import (
 from peerwell.workforce.selectors import profile_of
 
 SLOT_DAYS = 14
+# On the address a booking leads to: the session's page then says it was just booked, as
+# it renders, so a booking writes nothing to the session (a stored message would).
+BOOKED_FLAG = "booked"
 CALENDAR_REACH_DAYS = 5 * 366  # the calendar pages this far back and ahead
 
 
@@ -60,13 +64,8 @@ def _booking_page(request, *, participant, specialist, reschedule=None):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Your session is booked. A confirmation is on its way by email.")
-                if for_participant
-                else _("The session is booked."),
-            )
-            return redirect("scheduling:appointment", appointment_id=appointment.pk)
+            url = reverse("scheduling:appointment", kwargs={"appointment_id": appointment.pk})
+            return redirect(f"{url}?{BOOKED_FLAG}=1")
     elif request.method == "POST":
         status = 400
     days = selectors.open_slots_by_day(
@@ -128,6 +127,17 @@ def appointment_detail(request, appointment_id: int):
         participant_id=appointment.participant_id,
     )
     is_participant = request.membership.role == Role.PARTICIPANT
+    if (
+        request.GET.get(BOOKED_FLAG)
+        and appointment.is_booked
+        and appointment.booked_by_id == request.user.pk
+    ):
+        messages.success(
+            request,
+            _("Your session is booked. A confirmation is on its way by email.")
+            if is_participant
+            else _("The session is booked."),
+        )
     may_book = policy.has_permission(request.membership, Permission.APPOINTMENT_BOOK)
     window = appointment.organization.cancellation_window_hours
     may_change = appointment.is_booked and (

@@ -74,6 +74,10 @@ def test_a_participant_books_an_open_slot_and_gets_the_peer_they_chose(
     assert AuditEvent.objects.filter(
         action="appointment.booked", participant_id=participant.pk
     ).exists()
+    # The worker makes the reminders after the booking, once.
+    assert not Reminder.objects.filter(appointment=appointment).exists()
+    assert len(services.reminders_schedule(appointment.pk)) == 2
+    assert services.reminders_schedule(appointment.pk) == []
     reminders = Reminder.objects.filter(appointment=appointment).order_by("-hours_before")
     assert [(r.hours_before, r.channel) for r in reminders] == [(24, "email"), (1, "email")]
     assert reminders[0].due_at == starts_at - timedelta(hours=24)
@@ -149,6 +153,7 @@ def test_someone_else_cannot_book_for_a_participant(org, people, participant, sp
 
 def test_rescheduling_releases_the_old_time_and_its_reminders(people, participant, specialist):
     first = _book(people, participant, specialist, _slot(specialist))
+    services.reminders_schedule(first.pk)
     moved = services.appointment_reschedule(
         actor=people[Role.PARTICIPANT], appointment=first, starts_at=_slot(specialist, days=4)
     )
@@ -156,6 +161,7 @@ def test_rescheduling_releases_the_old_time_and_its_reminders(people, participan
     assert first.status == AppointmentStatus.CANCELLED
     assert moved.rescheduled_from == first
     assert set(first.reminders.values_list("status", flat=True)) == {ReminderStatus.SKIPPED}
+    assert services.reminders_schedule(first.pk) == []  # none for a moved session
     assert first.starts_at in selectors.open_slot_starts(
         specialist, first.starts_at, first.starts_at, for_participant=True
     )

@@ -39,8 +39,19 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people):
         f"/sessions/{booked.pk}/reschedule/", {"starts_at": new_time.isoformat()}
     )
     moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
-    assert response.status_code == 302 and response["Location"] == f"/sessions/{moved.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/sessions/{moved.pk}/?booked=1"
     assert (moved.starts_at, moved.modality, moved.rescheduled_from) == (new_time, "phone", booked)
+    # The session's page says so, without the message being kept for a later page.
+    confirmed = "Your session is booked."
+    assert confirmed in client.get(response["Location"]).content.decode()
+    assert "_messages" not in client.session
+    assert confirmed not in client.get(f"/sessions/{moved.pk}/").content.decode()
+    # The flag says nothing on a session that is no longer booked.
+    assert confirmed not in client.get(f"/sessions/{booked.pk}/?booked=1").content.decode()
+    factories.sign_in(client, people[Role.SPECIALIST])
+    page = client.get(f"/sessions/{moved.pk}/?booked=1").content.decode()
+    assert "The session is booked." not in page  # someone else booked it
 
 
 def test_the_calendar_puts_each_session_on_its_day_in_the_specialists_zone(client, org, people):
