@@ -54,7 +54,7 @@ def current_code(device: TOTPDevice) -> str:
 def sign_in(client, membership_or_user) -> None:
     """Sign a test client in; staff also pass the second factor, as after a real sign-in."""
     person = getattr(membership_or_user, "user", membership_or_user)
-    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(person, backend="peerwell.accounts.auth.AccountBackend")
     if any(m.role in STAFF_ROLES for m in person.memberships.all()):
         device = TOTPDevice.objects.filter(user=person, confirmed=True).first() or totp_device(
             person

@@ -39,7 +39,10 @@ class MembershipMiddleware:
         request.membership = None
         request.memberships = []
         if request.user.is_authenticated:
-            request.memberships = list(memberships_of(request.user))
+            # Read with the account by the authentication backend (accounts.auth), or here.
+            request.memberships = getattr(request.user, "active_memberships", None)
+            if request.memberships is None:
+                request.memberships = list(memberships_of(request.user))
             for membership in request.memberships:
                 # Its account is the one signed in, already read: spare pages a query for it.
                 membership.user = request.user
@@ -118,7 +121,9 @@ class MFARequiredMiddleware:
         request.mfa_pending = False
         if not user.is_authenticated or user.is_verified():
             return None
-        has_device = user_has_confirmed_totp(user)
+        has_device = getattr(user, "has_confirmed_totp", None)
+        if has_device is None:  # not read with the account (accounts.auth)
+            has_device = user_has_confirmed_totp(user)
         staff = any(m.is_staff_role for m in request.memberships)
         if not (staff or has_device):
             return None

@@ -1,18 +1,42 @@
 import math
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peerwell.accounts.models import Invitation, Membership, Team, User, invitation_token_hash
 
 
-def memberships_of(user: User) -> QuerySet[Membership]:
+def _active_memberships() -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(user=user, is_active=True)
+        Membership.objects.filter(is_active=True)
         .select_related("organization")
         .order_by("organization__name", "pk")
     )
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return _active_memberships().filter(user=user)
+
+
+def signed_in_memberships(user_id: int) -> list[Membership]:
+    """What every signed-in request reads about its account, in one query: the active
+    memberships (as `memberships_of`), read with the account, which they share, each
+    marked with whether the account has a confirmed second factor (`account_has_totp`).
+    Empty when the account has no active membership."""
+    memberships = list(
+        _active_memberships()
+        .filter(user_id=user_id)
+        .select_related("user")
+        .annotate(
+            account_has_totp=Exists(
+                TOTPDevice.objects.filter(user_id=user_id, confirmed=True).values("pk")
+            )
+        )
+    )
+    for membership in memberships[1:]:
+        membership.user = memberships[0].user
+    return memberships
 
 
 def event_organization(user: User | None, chosen_id: int | None = None):

@@ -222,3 +222,32 @@ def test_sign_out_needs_post(client, people):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert AuditEvent.objects.filter(action="logout").exists()
+
+
+def test_a_signed_in_request_reads_the_account_memberships_and_factor_at_once(
+    client, people, django_assert_num_queries
+):
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    client.get("/health/")  # the first request also notes the time of activity
+    with django_assert_num_queries(2):  # the session, then the account with the rest
+        assert client.get("/health/").status_code == 200
+
+
+def test_a_participant_who_enrolled_a_second_factor_must_pass_it(client, people):
+    participant = people[Role.PARTICIPANT].user
+    factories.totp_device(participant)
+    _post_login(client, participant.email)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:mfa_verify"))
+
+
+def test_an_account_without_a_role_or_switched_off_is_read_as_before(client, people):
+    participant = people[Role.PARTICIPANT]
+    factories.sign_in(client, participant)
+    participant.is_active = False  # no active membership left: the account is still known
+    participant.save()
+    assert client.get(reverse("accounts:settings")).wsgi_request.user == participant.user
+    participant.user.is_active = False
+    participant.user.save()
+    assert not client.get(reverse("accounts:settings")).wsgi_request.user.is_authenticated

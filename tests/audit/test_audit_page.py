@@ -84,7 +84,7 @@ def test_the_page_costs_the_same_queries_for_many_events(
     _events(org, people, other_org)
     factories.sign_in(client, people[Role.AUDITOR])
     client.get("/audit/")
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(11) as few:
         client.get("/audit/")
     for _ in range(4):
         _events(org, people, other_org)

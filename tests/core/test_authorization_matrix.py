@@ -324,7 +324,7 @@ BEFORE_SECOND_FACTOR = {"accounts:mfa_setup", "accounts:mfa_verify", "accounts:l
 @pytest.mark.parametrize("name", sorted(n for n, entry in MATRIX.items() if entry[1] != PUBLIC))
 def test_staff_reach_nothing_else_before_the_second_factor(client, name, org, people):
     specialist = people[SP]
-    client.force_login(specialist.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(specialist.user, backend="peerwell.accounts.auth.AccountBackend")
     response = _request(client, name, org, people)
     if name in BEFORE_SECOND_FACTOR:
         assert response.status_code in ALLOWED

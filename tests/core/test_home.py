@@ -16,7 +16,7 @@ def test_a_supervisors_home_costs_the_same_for_a_bigger_team(
     )
     factories.sign_in(client, people[Role.SUPERVISOR])
     client.get("/home/")
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         client.get("/home/")
     more = [factories.member(org, Role.SPECIALIST, full_name=f"Peer {n}") for n in range(1, 12)]
     for specialist in more:

@@ -97,7 +97,7 @@ def test_the_dashboard_shows_what_needs_doing_in_fixed_queries(
     client.get("/home/")
     # Session, user, second factor, membership; five for the notes dashboard; one for the
     # sessions of today and tomorrow; one for the lived-experience profile.
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         page = client.get("/home/")
     dashboard = page.context["sections"][0][1]["dashboard"]
     assert dashboard.counts == {"drafts": 2, "late": 1, "flagged": 1}

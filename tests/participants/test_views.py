@@ -14,7 +14,7 @@ def test_caseload_list_has_a_fixed_number_of_queries(
         factories.participant(org, specialist)
     factories.sign_in(client, specialist)
     client.get("/participants/")
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(9) as few:
         client.get("/participants/")
     for _ in range(20):
         factories.participant(org, specialist)
