@@ -68,12 +68,17 @@ def _booking_page(request, *, participant, specialist, reschedule=None):
             return redirect(f"{url}?{BOOKED_FLAG}=1")
     elif request.method == "POST":
         status = 400
-    days = selectors.open_slots_by_day(
-        specialist,
-        timezone.get_current_timezone_name(),
-        SLOT_DAYS,
-        for_participant=for_participant,
-    )
+    # Each slot as the form's value and the time shown, formatted once here rather than
+    # looked up three times per slot by the template.
+    days = [
+        (day, [(slot.isoformat(), slot.strftime("%H:%M")) for slot in slots])
+        for day, slots in selectors.open_slots_by_day(
+            specialist,
+            timezone.get_current_timezone_name(),
+            SLOT_DAYS,
+            for_participant=for_participant,
+        )
+    ]
     return render(
         request,
         "scheduling/book.html",
