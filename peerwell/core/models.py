@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peerwell.core.business_days import validate_holiday_calendar
 
+# Longest session an organization may set; scheduling relies on no session being longer.
+MAX_SESSION_MINUTES = 240
+
 
 def parse_reminder_hours(text: str) -> list[int]:
     """ "24, 1" -> [24, 1]; raises ValueError on anything but whole hours from 1 to 336."""
@@ -60,7 +63,7 @@ class Organization(models.Model):
     session_minutes = models.PositiveSmallIntegerField(
         _("session length (minutes)"),
         default=50,
-        validators=[MinValueValidator(15), MaxValueValidator(240)],
+        validators=[MinValueValidator(15), MaxValueValidator(MAX_SESSION_MINUTES)],
     )
     buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between sessions (minutes)"),

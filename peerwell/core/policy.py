@@ -217,9 +217,10 @@ def access_specialist(membership: Membership, specialist_id) -> Membership:
     booking asks the offer rule again, under its locks."""
     require(membership, Permission.DIRECTORY_VIEW)
     specialists = Membership.objects.filter(role=Role.SPECIALIST, is_active=True).select_related(
-        "user", "organization", "specialist_profile"
+        "user", "specialist_profile"
     )
     specialist = _in_org(specialists, membership, specialist_id)
+    specialist.organization = membership.organization  # the same one: no join
     if membership.role != Role.PARTICIPANT:
         return specialist
     if specialist.pk in offered_specialist_ids(membership.organization):

@@ -1,13 +1,16 @@
 """Reads for scheduling: open slots, calendars, a participant's sessions."""
 
+import enum
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from peerwell.accounts.models import Membership
+from peerwell.core.models import MAX_SESSION_MINUTES
 from peerwell.core.roles import Role
 from peerwell.participants.models import Assignment, ContactMethod, Participant
 from peerwell.participants.selectors import participants_visible_to
@@ -35,9 +38,11 @@ def participant_zone(participant: Participant) -> str:
     return participant.organization.time_zone
 
 
-def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[rules.Interval]:
-    """The specialist's open hours between two moments: weekly hours plus extra hours, less
-    time off. Weekly hours are read in the zone each row was set in."""
+def _weekly_windows(
+    specialist: Membership, first: datetime, last: datetime
+) -> list[rules.Interval]:
+    """The specialist's weekly hours as windows covering `first` to `last`, each row read in
+    the zone it was set in."""
     by_zone: dict[str, list[rules.WeeklyHours]] = defaultdict(list)
     # Plain values, not models: this runs on every booking page and every booking.
     weekly = WeeklyAvailability.objects.filter(specialist=specialist).values_list(
@@ -47,20 +52,74 @@ def windows_of(specialist: Membership, first: datetime, last: datetime) -> list[
         by_zone[zone].append(rules.WeeklyHours(weekday, starts, ends))
     # A day either side, so every zone's local days covering the range are placed.
     first_day, last_day = (first - timedelta(days=1)).date(), (last + timedelta(days=1)).date()
-    windows = [
+    return [
         window
         for zone, hours in by_zone.items()
         for window in rules.weekly_windows(hours, zone, first_day, last_day)
     ]
-    exceptions = AvailabilityException.objects.filter(
-        specialist=specialist, ends_at__gt=first - timedelta(days=1), starts_at__lt=last
-    ).values_list("kind", "starts_at", "ends_at")
-    time_off = []
-    for kind, starts_at, ends_at in exceptions:
-        (windows if kind == ExceptionKind.EXTRA else time_off).append(
-            rules.Interval(starts_at, ends_at)
+
+
+@dataclass
+class _Calendar:
+    extra: list[rules.Interval] = field(default_factory=list)
+    time_off: list[rules.Interval] = field(default_factory=list)
+    booked: list[rules.Interval] = field(default_factory=list)
+    # The participant's sessions with other specialists.
+    participant_booked: list[rules.Interval] = field(default_factory=list)
+
+    def open_windows(self, weekly: list[rules.Interval]) -> list[rules.Interval]:
+        """Weekly hours plus extra hours, less time off."""
+        return rules.subtract(rules.merge(weekly + self.extra), self.time_off)
+
+
+_BOOKED = "booked"
+
+
+def _calendar(
+    specialist: Membership, first: datetime, last: datetime, participant: Participant | None = None
+) -> _Calendar:
+    """The specialist's extra hours, time off and booked sessions that reach into `first`
+    to `last`, and the participant's booked sessions there: one query, as this is read on
+    every booking page and every booking."""
+    # Unordered, the parts and the whole: a union's parts may not be ordered, and the
+    # whole would take the exceptions' default order.
+    exceptions = (
+        AvailabilityException.objects.filter(
+            specialist=specialist, ends_at__gt=first, starts_at__lt=last
         )
-    return rules.subtract(rules.merge(windows), time_off)
+        .values_list("kind", "starts_at", "ends_at", "specialist_id")
+        .order_by()
+    )
+    whose = Q(specialist=specialist)
+    if participant is not None:
+        whose |= Q(participant=participant)
+    appointments = (
+        Appointment.objects.filter(
+            whose,
+            status=AppointmentStatus.BOOKED,
+            # No session is longer than the longest session length: a lower bound on the
+            # start keeps the index scan to the range instead of all past sessions.
+            starts_at__gt=first - timedelta(minutes=MAX_SESSION_MINUTES),
+            starts_at__lt=last,
+            ends_at__gt=first,
+        )
+        .values_list(Value(_BOOKED), "starts_at", "ends_at", "specialist_id")
+        .order_by()
+    )
+    calendar = _Calendar()
+    for kind, starts_at, ends_at, specialist_id in exceptions.union(
+        appointments, all=True
+    ).order_by():
+        interval = rules.Interval(starts_at, ends_at)
+        if kind == ExceptionKind.EXTRA:
+            calendar.extra.append(interval)
+        elif kind == ExceptionKind.TIME_OFF:
+            calendar.time_off.append(interval)
+        elif specialist_id == specialist.pk:
+            calendar.booked.append(interval)
+        else:
+            calendar.participant_booked.append(interval)
+    return calendar
 
 
 def _booking_terms(organization, for_participant: bool):
@@ -92,12 +151,12 @@ def open_slot_starts(
         return []
     # Whole windows are read, with every booking in them, so the slots follow the same grid
     # whatever part of the day is asked for.
-    windows = windows_of(specialist, first - timedelta(days=1), last + timedelta(days=1))
-    booked = _booked(specialist, windows[0].start if windows else first, last + session + buffer)
+    weekly = _weekly_windows(specialist, first - timedelta(days=1), last + timedelta(days=1))
+    calendar = _calendar(specialist, first - timedelta(days=2), last + timedelta(days=2))
     return sorted(
         rules.open_slots(
-            windows=windows,
-            booked=booked,
+            windows=calendar.open_windows(weekly),
+            booked=calendar.booked,
             session=session,
             buffer=buffer,
             not_before=not_before,
@@ -106,29 +165,41 @@ def open_slot_starts(
     )
 
 
-def _booked(specialist: Membership, first: datetime, last: datetime) -> list[rules.Interval]:
-    appointments = Appointment.objects.filter(
-        specialist=specialist,
-        status=AppointmentStatus.BOOKED,
-        starts_at__lt=last,
-        ends_at__gt=first,
-    ).values_list("starts_at", "ends_at")
-    return [rules.Interval(starts_at, ends_at) for starts_at, ends_at in appointments]
+class BookingRefusal(enum.Enum):
+    SLOT_TAKEN = "slot taken"
+    PARTICIPANT_BUSY = "participant busy"
 
 
-def slot_is_open(specialist: Membership, starts_at: datetime, *, for_participant: bool) -> bool:
-    """May a session with this specialist start at `starts_at` now? (In the open hours,
-    clear of other sessions by the buffer, within notice and horizon.)"""
+def booking_refusal(
+    specialist: Membership, participant: Participant, starts_at: datetime, *, for_participant: bool
+) -> BookingRefusal | None:
+    """Why a session of this participant with this specialist may not start at `starts_at`
+    now, or None if it may. SLOT_TAKEN: outside the open hours, notice or horizon, or
+    within the buffer of another of the specialist's sessions; PARTICIPANT_BUSY: the
+    participant has another session then."""
     session, buffer, earliest, latest = _booking_terms(specialist.organization, for_participant)
     if not earliest <= starts_at <= latest:
-        return False
-    return rules.fits(
+        return BookingRefusal.SLOT_TAKEN
+    ends_at = starts_at + session
+    # The exceptions a day either side, as the open slots page reads them; sessions in reach
+    # of the buffer.
+    calendar = _calendar(
+        specialist, starts_at - timedelta(days=1), ends_at + timedelta(days=1), participant
+    )
+    fits = rules.fits(
         starts_at,
-        windows=windows_of(specialist, starts_at, starts_at + session),
-        booked=_booked(specialist, starts_at - buffer, starts_at + session + buffer),
+        windows=calendar.open_windows(_weekly_windows(specialist, starts_at, ends_at)),
+        booked=calendar.booked,
         session=session,
         buffer=buffer,
     )
+    if not fits:
+        return BookingRefusal.SLOT_TAKEN
+    if any(
+        other.overlaps(rules.Interval(starts_at, ends_at)) for other in calendar.participant_booked
+    ):
+        return BookingRefusal.PARTICIPANT_BUSY
+    return None
 
 
 def open_slots_by_day(
@@ -145,20 +216,6 @@ def open_slots_by_day(
         local = slot.astimezone(tz)
         grouped.setdefault(local.date(), []).append(local)
     return sorted(grouped.items())
-
-
-def participant_busy(
-    participant: Participant, starts_at: datetime, ends_at: datetime, ignore=None
-) -> bool:
-    booked = Appointment.objects.filter(
-        participant=participant,
-        status=AppointmentStatus.BOOKED,
-        starts_at__lt=ends_at,
-        ends_at__gt=starts_at,
-    )
-    if ignore is not None:
-        booked = booked.exclude(pk=ignore.pk)
-    return booked.exists()
 
 
 def participant_email(participant: Participant) -> str:

@@ -205,9 +205,11 @@ def appointment_book(
             # page read them.
             specialist = (
                 Membership.objects.select_for_update(of=("self",))
-                .select_related("organization", "specialist_profile")
+                .select_related("specialist_profile")
                 .get(pk=specialist.pk)
             )
+            if specialist.organization_id == organization.pk:  # else refused below
+                specialist.organization = organization
             locked = Participant.objects.select_for_update().filter(pk=participant.pk)
             locked.values_list("pk").first()  # the lock, not the row: it was read already
             if rescheduled_from is not None:
@@ -218,12 +220,12 @@ def appointment_book(
                     raise ValidationError(_("This session is no longer booked."))
             peers = selectors.peers_of(participant)
             _check_specialist(participant, specialist, modality, peers)
-            if not selectors.slot_is_open(
-                specialist, starts_at, for_participant=actor.role == Role.PARTICIPANT
-            ):
+            refusal = selectors.booking_refusal(
+                specialist, participant, starts_at, for_participant=actor.role == Role.PARTICIPANT
+            )
+            if refusal == selectors.BookingRefusal.SLOT_TAKEN:
                 raise SlotTaken()
-            ends_at = starts_at + session
-            if selectors.participant_busy(participant, starts_at, ends_at, rescheduled_from):
+            if refusal == selectors.BookingRefusal.PARTICIPANT_BUSY:
                 raise ValidationError(_("The participant already has a session at that time."))
             if rescheduled_from is not None:
                 _cancel(rescheduled_from, actor, _("Rescheduled"))
@@ -234,7 +236,7 @@ def appointment_book(
                 participant=participant,
                 specialist=specialist,
                 starts_at=starts_at,
-                ends_at=ends_at,
+                ends_at=starts_at + session,
                 modality=modality,
                 booked_by=actor.user,
                 rescheduled_from=rescheduled_from,

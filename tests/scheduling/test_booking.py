@@ -120,6 +120,38 @@ def test_consent_is_needed_and_video_needs_telehealth(org, people, specialist):
         _book(people, record, specialist, starts_at, modality="in_person")
 
 
+def test_a_consent_revoked_or_not_yet_given_does_not_count(people, participant, specialist):
+    consent = participant.consents.get(kind="services")
+    consent.revoked_at = timezone.now()
+    consent.save()
+    with pytest.raises(ValidationError, match="Consent to peer support services"):
+        _book(people, participant, specialist, _slot(specialist))
+    consent.revoked_at = None
+    consent.given_on = timezone.localdate() + timedelta(days=1)
+    consent.save()
+    with pytest.raises(ValidationError, match="Consent to peer support services"):
+        _book(people, participant, specialist, _slot(specialist))
+
+
+def test_a_participant_has_one_session_at_a_time(org, people, participant, specialist):
+    other = factories.certified(factories.member(org, Role.SPECIALIST))
+    services.availability_set_weekly(actor=other, specialist=other, hours=EVERY_DAY_9_TO_5)
+    first = _book(people, participant, specialist, _slot(specialist, hour=13))
+    Assignment.objects.create(
+        organization=org,
+        participant=participant,
+        specialist=other,
+        assigned_by=specialist,
+        is_primary=False,
+    )
+    same_time = _slot(other, hour=13)  # 10:00 in LA, the other peer's zone
+    with pytest.raises(ValidationError, match="already has a session at that time"):
+        factories.staff_booking(other, participant, same_time)
+    next_hour = same_time + timedelta(hours=1)
+    assert factories.staff_booking(other, participant, next_hour).starts_at == next_hour
+    assert first.starts_at == same_time
+
+
 def test_new_participants_see_only_certified_specialists_with_room(
     org, people, participant, specialist
 ):
@@ -197,7 +229,7 @@ def test_no_show_once_the_session_has_begun(org, people, specialist):
     assert started.status == AppointmentStatus.NO_SHOW
 
 
-def test_time_off_and_extra_hours_change_the_slots(people, specialist):
+def test_time_off_and_extra_hours_change_the_slots(people, participant, specialist):
     starts_at = _slot(specialist)
     services.availability_exception_add(
         actor=specialist,
@@ -220,6 +252,10 @@ def test_time_off_and_extra_hours_change_the_slots(people, specialist):
     assert selectors.open_slot_starts(
         specialist, evening, evening + timedelta(hours=1), for_participant=True
     ) == [evening]
+    # Booking asks the same hours as the page.
+    with pytest.raises(services.SlotTaken):
+        _book(people, participant, specialist, starts_at)
+    assert _book(people, participant, specialist, evening).starts_at == evening
 
 
 def test_weekly_hours_are_checked(people, specialist):
