@@ -111,14 +111,15 @@ def _calendar(
         appointments, all=True
     ).order_by():
         interval = rules.Interval(starts_at, ends_at)
-        if kind == ExceptionKind.EXTRA:
+        if kind == _BOOKED:
+            if specialist_id == specialist.pk:
+                calendar.booked.append(interval)
+            else:
+                calendar.participant_booked.append(interval)
+        elif kind == ExceptionKind.EXTRA:
             calendar.extra.append(interval)
-        elif kind == ExceptionKind.TIME_OFF:
-            calendar.time_off.append(interval)
-        elif specialist_id == specialist.pk:
-            calendar.booked.append(interval)
         else:
-            calendar.participant_booked.append(interval)
+            calendar.time_off.append(interval)
     return calendar
 
 

@@ -145,11 +145,12 @@ def test_a_participant_has_one_session_at_a_time(org, people, participant, speci
         is_primary=False,
     )
     same_time = _slot(other, hour=13)  # 10:00 in LA, the other peer's zone
-    with pytest.raises(ValidationError, match="already has a session at that time"):
-        factories.staff_booking(other, participant, same_time)
-    next_hour = same_time + timedelta(hours=1)
-    assert factories.staff_booking(other, participant, next_hour).starts_at == next_hour
     assert first.starts_at == same_time
+    for overlapping in (same_time, same_time + timedelta(minutes=30)):
+        with pytest.raises(ValidationError, match="already has a session at that time"):
+            factories.staff_booking(other, participant, overlapping)
+    # Right after the first session ends is free for them: the buffer is the peer's.
+    assert factories.staff_booking(other, participant, first.ends_at).starts_at == first.ends_at
 
 
 def test_new_participants_see_only_certified_specialists_with_room(
