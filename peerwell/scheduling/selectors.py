@@ -181,24 +181,22 @@ def booking_refusal(
     session, buffer, earliest, latest = _booking_terms(specialist.organization, for_participant)
     if not earliest <= starts_at <= latest:
         return BookingRefusal.SLOT_TAKEN
-    ends_at = starts_at + session
+    slot = rules.Interval(starts_at, starts_at + session)
     # The exceptions a day either side, as the open slots page reads them; sessions in reach
     # of the buffer.
     calendar = _calendar(
-        specialist, starts_at - timedelta(days=1), ends_at + timedelta(days=1), participant
+        specialist, slot.start - timedelta(days=1), slot.end + timedelta(days=1), participant
     )
     fits = rules.fits(
         starts_at,
-        windows=calendar.open_windows(_weekly_windows(specialist, starts_at, ends_at)),
+        windows=calendar.open_windows(_weekly_windows(specialist, slot.start, slot.end)),
         booked=calendar.booked,
         session=session,
         buffer=buffer,
     )
     if not fits:
         return BookingRefusal.SLOT_TAKEN
-    if any(
-        other.overlaps(rules.Interval(starts_at, ends_at)) for other in calendar.participant_booked
-    ):
+    if any(slot.overlaps(other) for other in calendar.participant_booked):
         return BookingRefusal.PARTICIPANT_BUSY
     return None
 

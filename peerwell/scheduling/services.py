@@ -205,11 +205,9 @@ def appointment_book(
             # page read them.
             specialist = (
                 Membership.objects.select_for_update(of=("self",))
-                .select_related("specialist_profile")
+                .select_related("organization", "specialist_profile")
                 .get(pk=specialist.pk)
             )
-            if specialist.organization_id == organization.pk:  # else refused below
-                specialist.organization = organization
             locked = Participant.objects.select_for_update().filter(pk=participant.pk)
             locked.values_list("pk").first()  # the lock, not the row: it was read already
             if rescheduled_from is not None:

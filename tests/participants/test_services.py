@@ -9,7 +9,7 @@ from django.utils import timezone
 from peerwell.audit.models import AuditEvent
 from peerwell.core.roles import Role
 from peerwell.participants import selectors, services
-from peerwell.participants.models import Assignment, ConsentKind, ParticipantStatus
+from peerwell.participants.models import Assignment, Consent, ConsentKind, ParticipantStatus
 from tests import factories
 
 RECORD = {
@@ -179,3 +179,34 @@ def test_who_sees_whom(org, people):
     assert set(selectors.participants_visible_to(people[Role.ADMIN])) == {mine, theirs}
     for role in (Role.AUDITOR, Role.PARTICIPANT):
         assert not selectors.participants_visible_to(people[role]).exists()
+
+
+def test_a_consent_in_effect_reads_the_same_on_a_record_and_in_the_database(org, people):
+    """`Consent.in_effect` (the chart) and `Consent.in_effect_on` (booking, sharing) are one
+    rule written twice: given, not revoked, not expired, on each side of each boundary."""
+    participant = factories.participant(org)
+    today = timezone.localdate()
+    day = timedelta(days=1)
+    for given_on, expires_on, revoked in [
+        (today, None, False),
+        (today + day, None, False),
+        (today - day, today, False),
+        (today - 2 * day, today - day, False),
+        (today, None, True),
+    ]:
+        Consent.objects.create(
+            organization=org,
+            participant=participant,
+            kind=ConsentKind.SERVICES,
+            given_on=given_on,
+            expires_on=expires_on,
+            revoked_at=timezone.now() if revoked else None,
+            evidence="signed online",
+            recorded_by=people[Role.ADMIN],
+        )
+    in_database = set(
+        participant.consents.filter(Consent.in_effect_on(today)).values_list("pk", flat=True)
+    )
+    on_records = {consent.pk for consent in participant.consents.all() if consent.in_effect(today)}
+    assert in_database == on_records
+    assert len(on_records) == 2
