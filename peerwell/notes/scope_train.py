@@ -42,6 +42,8 @@ DEFAULT_FILES = (
     "scope_dev3.jsonl",
     "scope_dev4.jsonl",
     "scope_dev5.jsonl",
+    "scope_dev6.jsonl",
+    "scope_dev7.jsonl",
     "scope_plain.jsonl",
 )
 MIN_PRECISION = 0.9

@@ -8,14 +8,16 @@ had not seen the rules (tests/notes/data/README.md says how):
   before joining development;
 - scope_dev4.jsonl and scope_dev5.jsonl: two new writers (400 sentences each), measured
   once unseen, then development data (round four and the classifier);
+- scope_dev6.jsonl and scope_dev7.jsonl: two more writers (420 each), measured once unseen,
+  then development data (round five);
 - scope_plain.jsonl: everyday in-scope sentences (360), for the classifier's calibration;
-- scope_test.jsonl and scope_test2.jsonl: never used to write or tune rules (374 and 400
-  sentences, two other writers), the honest measure.
+- scope_test.jsonl, scope_test2.jsonl and scope_test3.jsonl: never used to write or tune
+  rules (374, 400 and 400 sentences, three other writers), the honest measure.
 """
 
 import pytest
 
-from tests.notes.scope_eval import evaluate, table
+from tests.notes.scope_eval import Score, evaluate, table
 
 TARGET_ANY, TARGET_CATEGORY = 0.9, 0.85
 
@@ -51,6 +53,8 @@ DEV_FLOORS = {
     "scope_dev3": (0.95, 0.9),
     "scope_dev4": (0.95, 0.85),
     "scope_dev5": (0.95, 0.85),
+    "scope_dev6": (0.95, 0.9),
+    "scope_dev7": (0.95, 0.9),
 }
 
 
@@ -70,27 +74,50 @@ def test_the_sentences_the_rules_were_written_from_stay_right(scores, name):
         assert score.precision >= floor and score.recall >= floor, (category, score.misses[:5])
 
 
-# The sets the rules and the classifier were never written or tuned from. Each is marked
-# strict: the mark fails as soon as the target is met on it, and must then come off.
+# The sets the rules and the classifier were never written or tuned from. A set that misses
+# the target is marked strict: the mark fails as soon as the target is met on it, and must
+# then come off.
 UNSEEN = {
     "scope_test": pytest.mark.xfail(
         strict=True,
-        reason="Target not met (issue 3 stays open): any-flag precision 0.91 and recall 0.84; "
-        "per category precision 0.81-0.97 and recall 0.70-0.93 (medical and therapy recall "
-        "lowest).",
+        reason="Target not met (issue 3 stays open): any-flag precision 0.91 and recall 0.89; "
+        "diagnosis 0.84 / 0.84, therapy recall 0.77, medical 0.81 / 0.76.",
     ),
     "scope_test2": pytest.mark.xfail(
         strict=True,
-        reason="Target not met (issue 3 stays open): any-flag precision 0.95 and recall 0.92, "
-        "every category at 0.85 or more but medication precision (0.81).",
+        reason="Target not met (issue 3 stays open): any-flag precision 0.97 and recall 0.97, "
+        "every category at 0.85 or more but medication precision (0.79).",
     ),
+    # Written after round four by a writer who saw neither rules nor sets; first measured
+    # with round five: any flag 0.98 / 0.95, every category 0.85 or more.
+    "scope_test3": None,
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=mark) for name, mark in UNSEEN.items()])
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=mark or ()) for name, mark in UNSEEN.items()]
+)
 def test_unseen_sentences_meet_the_target(scores, name):
     test = scores[name]
     assert test["any"].precision >= TARGET_ANY and test["any"].recall >= TARGET_ANY
     for category in ("diagnosis", "medication", "therapy", "medical", "crisis_command"):
         assert test[category].precision >= TARGET_CATEGORY
         assert test[category].recall >= TARGET_CATEGORY
+
+
+def test_all_unseen_sentences_together_meet_the_target(scores, capsys):
+    # Every sentence of every unseen writer, counted as one set: the largest measure there
+    # is of sentences the rules were not written from. Each writer is also held to the
+    # target on their own, above.
+    pooled = {}
+    for category in scores["scope_test"]:
+        parts = [scores[name][category] for name in UNSEEN]
+        pooled[category] = Score(
+            tp=sum(s.tp for s in parts), fp=sum(s.fp for s in parts), fn=sum(s.fn for s in parts)
+        )
+    with capsys.disabled():
+        print("\n" + table(" + ".join(UNSEEN), pooled))
+    assert pooled["any"].precision >= TARGET_ANY and pooled["any"].recall >= TARGET_ANY
+    for category in ("diagnosis", "medication", "therapy", "medical", "crisis_command"):
+        assert pooled[category].precision >= TARGET_CATEGORY, category
+        assert pooled[category].recall >= TARGET_CATEGORY, category
