@@ -68,6 +68,43 @@ def test_what_peers_do_is_not_flagged(text):
     assert scope.check(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shared that when I was using, I threatened my family, and talked about making amends.",
+        "Threatened to hit his brother if he took his stuff again; we talked through options.",
+        "I told him I'd call his probation officer with him if he didn't hear back by Friday.",
+        "We hugged and I held her while we both cried.",
+        "I patted him on the shoulder and told him I was proud of him.",
+        "Her psychiatrist signed a pink slip and she was admitted to the unit.",
+        "She signed her pink slip at work, so we started her unemployment application.",
+        "Started trauma therapy for her PTSD at the clinic this week, and she likes her counselor.",
+        "She said I'm like her therapist, and I explained I'm a peer, not a clinician.",
+        "The nurse said she does not need to see the midwife again until 36 weeks.",
+        "We called 988 together instead of going to the hospital, and she stayed with her sister.",
+        "She asked if I could drive her to pick up her prescription, and I said yes.",
+        "I made her a meal plan for the week within her SNAP budget.",
+        "She got stitches at the ER and is resting at home now.",
+        "I took her phone number so I can text her reminders about group.",
+        "Hablamos de cómo pedirle a su ex que no la amenace más.",
+        "Le expliqué que si no se siente segura en casa puede llamar a la policía o al 988.",
+        "Me quedé con sus llaves mientras se bañaba en el albergue, como me pidió.",
+        "La psicóloga de la clínica le dio terapia de exposición y dice que le ayudó.",
+        "Quiere estudiar para trabajar como terapeuta algún día.",
+        "El médico dijo que no necesita puntos, solo mantener la herida limpia.",
+        "Preparamos una bolsita para guardar sus pastillas según lo que acordamos con su enfermera.",
+        "Evalué su avance como positivo en la meta de vivienda.",
+        "Hacía una temperatura de 35 grados, así que buscamos un lugar fresco para platicar.",
+        "Ya tiene fecha límite para entregar los papeles de vivienda.",
+    ],
+)
+def test_rules_leave_alone_what_a_review_of_round_five_found_them_flagging(settings, text):
+    # In-scope sentences that rules of round five flagged until a review narrowed them
+    # (docs/scope-guard.md). The rules alone: a few still score high with the classifier.
+    settings.PEERWELL_SCOPE_CLASSIFIER = False
+    assert scope.check(text) == []
+
+
 def test_sentences_split_without_breaking_abbreviations_or_numbers():
     text = "Dr. Lee said 0.5 mg is fine. St. John's Wort came up; we moved on\nNext line"
     parts = [part.strip() for _, part in scope.sentences(text)]
