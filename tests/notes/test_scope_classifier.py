@@ -14,7 +14,8 @@ from peerwell.notes import scope, scope_classifier, scope_train
 # Out of scope, in phrasings no rule was written for (made up for this test).
 NEW_PHRASINGS = [
     ("Did a round of trauma-focused work with her around the accident.", "therapy"),
-    ("Honestly he's got textbook borderline traits going on.", "diagnosis"),
+    # ("textbook borderline" has had a rule since round six.)
+    ("Honestly he gives off strong borderline vibes.", "diagnosis"),
     ("We wouldn't let him walk out of the office until he calmed down.", "crisis_command"),
 ]
 
@@ -57,11 +58,11 @@ def test_an_allow_rule_clears_what_the_classifier_scores_high(text, category):
 
 def test_a_classifier_flag_spans_the_clause_no_allow_rule_covers():
     text = (
-        "She says her doctor is happy with her, but I reckon he's got textbook borderline traits."
+        "She says her doctor is happy with her, but honestly he gives off strong borderline vibes."
     )
     (flag,) = scope.check(text)
     assert flag.category == "diagnosis"
-    assert flag.text == "I reckon he's got textbook borderline traits."
+    assert flag.text == "honestly he gives off strong borderline vibes."
 
 
 @pytest.mark.parametrize(

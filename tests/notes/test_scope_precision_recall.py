@@ -10,9 +10,11 @@ had not seen the rules (tests/notes/data/README.md says how):
   once unseen, then development data (round four and the classifier);
 - scope_dev6.jsonl and scope_dev7.jsonl: two more writers (420 each), measured once unseen,
   then development data (round five);
+- scope_dev8.jsonl and scope_dev9.jsonl: two more writers (420 each), measured once unseen,
+  then development data for the rules of round six (the classifier is not trained on them);
 - scope_plain.jsonl: everyday in-scope sentences (360), for the classifier's calibration;
-- scope_test.jsonl, scope_test2.jsonl and scope_test3.jsonl: never used to write or tune
-  rules (374, 400 and 400 sentences, three other writers), the honest measure.
+- scope_test.jsonl to scope_test4.jsonl: never used to write or tune rules (374, 400, 400
+  and 400 sentences, four other writers), the honest measure.
 """
 
 import pytest
@@ -55,6 +57,8 @@ DEV_FLOORS = {
     "scope_dev5": (0.95, 0.85),
     "scope_dev6": (0.95, 0.9),
     "scope_dev7": (0.95, 0.9),
+    "scope_dev8": (0.95, 0.85),
+    "scope_dev9": (0.95, 0.85),
 }
 
 
@@ -81,7 +85,7 @@ UNSEEN = {
     "scope_test": pytest.mark.xfail(
         strict=True,
         reason="Target not met (issue 3 stays open): any-flag precision 0.91 and recall 0.89; "
-        "diagnosis 0.84 / 0.84, therapy recall 0.77, medical 0.81 / 0.74.",
+        "diagnosis 0.84 / 0.84, therapy recall 0.77, medical 0.83 / 0.74.",
     ),
     "scope_test2": pytest.mark.xfail(
         strict=True,
@@ -91,6 +95,13 @@ UNSEEN = {
     # Written after round four by a writer who saw neither rules nor sets; first measured
     # with round five: any flag 0.98 / 0.95, every category 0.85 or more.
     "scope_test3": None,
+    # Written after round five by a fourth writer; first measured with round five (any flag
+    # 0.95 / 0.97, medication precision 0.84), again with round six (the same).
+    "scope_test4": pytest.mark.xfail(
+        strict=True,
+        reason="Target not met (issue 3 stays open): any-flag precision 0.95 and recall 0.97, "
+        "every category at 0.85 or more but medication precision (0.84).",
+    ),
 }
 
 
@@ -105,11 +116,6 @@ def test_unseen_sentences_meet_the_target(scores, name):
         assert test[category].recall >= TARGET_CATEGORY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met (issue 3 stays open): any flag 0.95 / 0.94, every category at "
-    "0.85 or more but medical recall (0.84).",
-)
 def test_all_unseen_sentences_together_meet_the_target(scores, capsys):
     # Every sentence of every unseen writer, counted as one set: the largest measure there
     # is of sentences the rules were not written from (each writer's set is also held to
