@@ -10,8 +10,10 @@ ask their prescriber, a warm handoff) that cancel flags of its categories in the
 clause of a sentence. Beside the rules, a classifier trained on labelled sentences
 (scope_classifier) flags a sentence no rule flagged when it scores past its category's
 threshold and an allow rule of that category leaves a clause of it uncovered; such a flag
-carries the category's default why and suggestion from the rule files' [defaults]. See
-docs/scope-guard.md.
+carries the category's default why and suggestion from the rule files' [defaults]. A
+`[[set_aside]]` rule names what the classifier is known to confuse: its flag of the rule's
+categories is set aside for a sentence one of the patterns matches (a rule's flag is not).
+See docs/scope-guard.md.
 """
 
 import hashlib
@@ -24,6 +26,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from threading import Lock
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -106,6 +109,15 @@ class _Rule:
 BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")  # numbering that joining patterns would change
 
 
+class _Rules(NamedTuple):
+    flags: list[_Rule]
+    allows: list[_Rule]
+    set_asides: list[_Rule]
+
+
+KINDS = ("flag", "allow", "set_aside")
+
+
 class RulesError(ValueError):
     """A rules file is malformed: the message names the file and the rule."""
 
@@ -118,7 +130,7 @@ def _modified(path: str) -> int | None:
 
 
 @cache  # per file and version: the built-in files compile once, whatever is added
-def _compile(path: Path, modified: int | None = None) -> tuple[list[_Rule], list[_Rule]]:
+def _compile(path: Path, modified: int | None = None) -> _Rules:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -138,8 +150,8 @@ def _compile(path: Path, modified: int | None = None) -> tuple[list[_Rule], list
 
         return TERM.sub(term, pattern)
 
-    flags, allows = [], []
-    for kind, into in (("flag", flags), ("allow", allows)):
+    rules = _Rules([], [], [])
+    for kind, into in zip(KINDS, rules, strict=True):
         for number, rule in enumerate(data.get(kind, []), start=1):
             where = f"{path.name}, {kind} {number}"
             categories = tuple(rule.get("categories") or [rule.get("category", "")])
@@ -161,7 +173,7 @@ def _compile(path: Path, modified: int | None = None) -> tuple[list[_Rule], list
                     bool(rule.get("strong", False)),
                 )
             )
-    return flags, allows
+    return rules
 
 
 def _compile_pattern(pattern: str) -> re.Pattern:
@@ -332,13 +344,12 @@ def _top_level_branches(pattern: str) -> list[str]:
 
 
 @cache
-def _load(paths: tuple[str, ...]) -> tuple[list[_Rule], list[_Rule]]:
-    flags, allows = [], []
+def _load(paths: tuple[str, ...]) -> _Rules:
+    rules = _Rules([], [], [])
     for path in paths:
-        more_flags, more_allows = _compile(Path(path), _modified(path))
-        flags += more_flags
-        allows += more_allows
-    return flags, allows
+        for into, more in zip(rules, _compile(Path(path), _modified(path)), strict=True):
+            into += more
+    return rules
 
 
 def rule_files() -> tuple[str, ...]:
@@ -382,7 +393,7 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
         if key in _SEEN:
             _SEEN.move_to_end(key)
             return _SEEN[key]
-    flag_rules, allow_rules = _load(files)
+    flag_rules, allow_rules, set_asides = _load(files)
     # Most sentences match no flag pattern: try those first (one call in C each) and look
     # at allow rules only for the categories of what matched.
     candidates = [
@@ -392,7 +403,11 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
         for pattern in rule.patterns
         if (match := pattern.search(chunk))
     ]
-    scored = classifier.passing(chunk) if classifier else []
+    scored = [
+        (category, p)
+        for category, p in (classifier.passing(chunk) if classifier else [])
+        if not set_aside(set_asides, category, chunk)
+    ]
     needed = {rule.categories[0] for rule, _, _ in candidates if not rule.strong}
     needed.update(category for category, _ in scored)
     breaks, allowed = _allowed(allow_rules, chunk, needed)
@@ -432,6 +447,14 @@ def _check_sentence(files: tuple[str, ...], chunk: str) -> tuple:
         while len(_SEEN) > _SEEN_SIZE:
             _SEEN.popitem(last=False)
     return result
+
+
+def set_aside(set_asides: list[_Rule], category: str, chunk: str) -> bool:
+    """Whether a [[set_aside]] rule sets aside the classifier's CATEGORY flag on CHUNK."""
+    return any(
+        category in rule.categories and any(p.search(chunk) for p in rule.patterns)
+        for rule in set_asides
+    )
 
 
 def _classifier() -> scope_classifier.Model | None:

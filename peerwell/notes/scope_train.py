@@ -126,10 +126,10 @@ def fit(items: list[dict], c: float = C) -> dict:
 def scores(model: Model, items: list[dict]) -> list[dict[str, float]]:
     """Each item's score per category as the guard would use it: the best over its sentences
     of the model's probability, counting a sentence only where an allow rule of the category
-    leaves a clause of it uncovered."""
+    leaves a clause of it uncovered and no [[set_aside]] rule sets the category aside."""
     from peerwell.notes import scope
 
-    _, allow_rules = scope._load(scope.rule_files())
+    _, allow_rules, set_asides = scope._load(scope.rule_files())
     result = []
     for item in items:
         best = dict.fromkeys(CATEGORIES, 0.0)
@@ -138,6 +138,8 @@ def scores(model: Model, items: list[dict]) -> list[dict[str, float]]:
             breaks, allowed = scope._allowed(allow_rules, chunk, set(CATEGORIES))
             clauses = list(scope._clauses(chunk, breaks))
             for category, p in model.probabilities(chunk).items():
+                if scope.set_aside(set_asides, category, chunk):
+                    continue
                 uncovered = [c for n, c in enumerate(clauses) if (category, n) not in allowed]
                 if uncovered and breaks:  # the best uncovered clause must pass on its own too
                     p = min(p, max(model.probabilities(chunk[s:e])[category] for s, e in uncovered))

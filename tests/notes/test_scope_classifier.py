@@ -152,3 +152,30 @@ def test_scope_train_is_deterministic_and_writes_a_model_the_guard_reads(setting
     model = scope_classifier.model()
     assert model.data_sha256 == scope_train.data_sha256([Path(p) for p in paths])
     assert model.probabilities("told him to stop his lithium")["medication"] > 0.5
+
+
+@pytest.mark.parametrize(
+    "text, categories",
+    [
+        # The classifier scores these as medication advice; they name no medication.
+        ("Told him he can skip the hep C test, he'd be showing symptoms by now.", ["medical"]),
+        ("Le recomendé dieta keto para bajarle el azúcar.", ["medical"]),
+        # A rule's medication flag stays beside food.
+        ("Told her to skip the Seroquel tonight and cut out salt.", ["medical", "medication"]),
+    ],
+)
+def test_the_classifier_does_not_read_food_or_a_test_as_a_medication(text, categories):
+    model = scope_classifier.model()
+    assert model.probabilities(text.lower())["medication"] >= model.thresholds["medication"]
+    assert sorted({flag.category for flag in scope.check(text)}) == categories
+
+
+def test_an_organization_sets_aside_what_the_classifier_confuses(settings, tmp_path):
+    text = "Honestly he gives off strong borderline vibes."
+    assert [flag.category for flag in scope.check(text)] == ["diagnosis"]
+    ours = tmp_path / "ours.toml"
+    ours.write_text("[[set_aside]]\ncategories = [\"diagnosis\"]\npatterns = ['''\\bvibes\\b''']\n")
+    settings.PEERWELL_SCOPE_RULES = str(ours)
+    assert scope.check(text) == []
+    # A rule's flag is not the classifier's: it stays.
+    assert [flag.category for flag in scope.check("Textbook borderline vibes.")] == ["diagnosis"]

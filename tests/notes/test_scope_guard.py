@@ -309,7 +309,7 @@ def test_faster_patterns_match_the_same_sentences_as_written():
     for path in scope.rule_files():
         rules = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         loaded = scope._compile(Path(path), scope._modified(path))
-        for kind, compiled in zip(("flag", "allow"), loaded, strict=True):
+        for kind, compiled in zip(scope.KINDS, loaded, strict=True):
             for rule, fast_rule in zip(rules.get(kind, []), compiled, strict=True):
                 for pattern, fast in zip(rule["patterns"], fast_rule.patterns, strict=True):
                     written = re.compile(_expand(pattern, rules["terms"]), re.IGNORECASE)
