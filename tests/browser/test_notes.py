@@ -91,3 +91,34 @@ def test_goal_note_from_contact_to_open_notes(new_page):
         "Said she feels hopeful about the job fair."
     )
     expect(reader.page.get_by_role("main")).to_contain_text("came from her prescriber")
+
+
+def test_no_draft_is_saved_after_the_note_is_submitted_for_signing(new_page):
+    # Typing starts an autosave 800 ms later; signing right away used to let that save
+    # reach the server after the note was signed (a 422 behind the signed note's page).
+    org = factories.organization()
+    specialist = factories.member(org, Role.SPECIALIST)
+    participant = factories.participant(org, specialist, preferred_name="Sam")
+    writer = new_page()
+    page = writer.page
+    sign_in_staff(writer, specialist)
+    writer.goto(f"/participants/{participant.pk}/")
+    page.get_by_role("link", name="Record a contact").click()
+    writer.check()
+    page.get_by_label("Kind of contact").select_option(label="Phone")
+    page.get_by_label("Duration (minutes)").fill("30")
+    page.get_by_role("button", name="Record and write the note").click()
+    writer.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Goal note for Sam")
+    drafts = []
+    page.on("request", lambda request: "/draft/" in request.url and drafts.append(request.url))
+    page.get_by_label("Check-in, in their words").fill("Said the week went well.")
+    # The submit as the browser sends it, held back here so the page stays to be watched.
+    page.evaluate(
+        """() => {
+            window.addEventListener("submit", (event) => event.preventDefault(), true);
+            document.querySelector("form.note-form").requestSubmit();
+        }"""
+    )
+    page.wait_for_timeout(1500)
+    assert drafts == []

@@ -42,3 +42,15 @@
   document.body.addEventListener("htmx:afterRequest", schedule);
   schedule();
 })();
+
+// A form that saves itself as the person types (htmx) and is then submitted (signing a
+// note): no save after the submit, which would reach the server after the note is signed.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("hx-post")) { event.target.dataset.submitted = "true"; }
+  });
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.dataset && event.detail.elt.dataset.submitted) { event.preventDefault(); }
+  });
+})();
