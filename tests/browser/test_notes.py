@@ -13,6 +13,21 @@ from tests.browser.test_staff_and_audit import sign_in_staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _record_a_contact(writer, participant, *, kind: str, minutes: str):
+    """From the participant's chart to the goal note of a new contact."""
+    page = writer.page
+    writer.goto(f"/participants/{participant.pk}/")
+    page.get_by_role("link", name="Record a contact").click()
+    writer.check()
+    page.get_by_label("Kind of contact").select_option(label=kind)
+    page.get_by_label("Duration (minutes)").fill(minutes)
+    page.get_by_role("button", name="Record and write the note").click()
+    writer.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Goal note for {participant.preferred_name}"
+    )
+
+
 def test_goal_note_from_contact_to_open_notes(new_page):
     org = factories.organization(name="Riverside Peer Program")
     specialist = factories.member(org, Role.SPECIALIST, full_name="Jordan Ellis")
@@ -27,14 +42,7 @@ def test_goal_note_from_contact_to_open_notes(new_page):
     writer = new_page()
     page = writer.page
     sign_in_staff(writer, specialist)
-    writer.goto(f"/participants/{participant.pk}/")
-    page.get_by_role("link", name="Record a contact").click()
-    writer.check()
-    page.get_by_label("Kind of contact").select_option(label="Video")
-    page.get_by_label("Duration (minutes)").fill("45")
-    page.get_by_role("button", name="Record and write the note").click()
-    writer.check()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Goal note for Alex")
+    _record_a_contact(writer, participant, kind="Video", minutes="45")
 
     page.get_by_label("Mood today, 1 to 10").select_option("6")
     page.get_by_label("Check-in, in their words").fill("Said she feels hopeful about the job fair.")
@@ -102,14 +110,7 @@ def test_no_draft_is_saved_after_the_note_is_submitted_for_signing(new_page):
     writer = new_page()
     page = writer.page
     sign_in_staff(writer, specialist)
-    writer.goto(f"/participants/{participant.pk}/")
-    page.get_by_role("link", name="Record a contact").click()
-    writer.check()
-    page.get_by_label("Kind of contact").select_option(label="Phone")
-    page.get_by_label("Duration (minutes)").fill("30")
-    page.get_by_role("button", name="Record and write the note").click()
-    writer.check()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Goal note for Sam")
+    _record_a_contact(writer, participant, kind="Phone", minutes="30")
     drafts = []
     page.on("request", lambda request: "/draft/" in request.url and drafts.append(request.url))
     page.get_by_label("Check-in, in their words").fill("Said the week went well.")

@@ -101,8 +101,7 @@ def test_what_peers_do_is_not_flagged(text):
 def test_rules_leave_alone_what_a_review_of_round_five_found_them_flagging(settings, text):
     # In-scope sentences that rules of round five flagged until a review narrowed them
     # (docs/scope-guard.md). The rules alone: a few still score high with the classifier.
-    settings.PEERWELL_SCOPE_CLASSIFIER = False
-    assert scope.check(text) == []
+    _assert_the_rules_leave_alone(settings, text)
 
 
 @pytest.mark.parametrize(
@@ -156,8 +155,12 @@ def test_rules_leave_alone_what_a_review_of_round_five_found_them_flagging(setti
 )
 def test_rules_leave_alone_what_a_review_of_round_six_found_them_flagging(settings, text):
     # In-scope sentences that the first draft of round six (or an older rule it touched)
-    # flagged until a review narrowed them (docs/scope-guard.md). The rules alone.
-    settings.PEERWELL_SCOPE_CLASSIFIER = False
+    # flagged until a review narrowed them (docs/scope-guard.md).
+    _assert_the_rules_leave_alone(settings, text)
+
+
+def _assert_the_rules_leave_alone(settings, text):
+    settings.PEERWELL_SCOPE_CLASSIFIER = False  # the rules alone
     assert scope.check(text) == []
 
 
