@@ -13,8 +13,8 @@ had not seen the rules (tests/notes/data/README.md says how):
 - scope_dev8.jsonl and scope_dev9.jsonl: two more writers (420 each), measured once unseen,
   then development data for the rules of round six (the classifier is not trained on them);
 - scope_plain.jsonl: everyday in-scope sentences (360), for the classifier's calibration;
-- scope_test.jsonl to scope_test4.jsonl: never used to write or tune rules (374, 400, 400
-  and 400 sentences, four other writers), the honest measure.
+- scope_test.jsonl to scope_test5.jsonl: never used to write or tune rules (374, 400, 400,
+  400 and 400 sentences, five other writers), the honest measure.
 """
 
 import pytest
@@ -103,6 +103,10 @@ UNSEEN = {
         reason="Target not met (issue 3 stays open): any-flag precision 0.94 and recall 0.97, "
         "every category at 0.85 or more but medication precision (0.83).",
     ),
+    # Written after round six by a fifth writer (integrated primary care, veterans, older
+    # adults, promotoras); measured once, blind, with round six as it shipped: any flag
+    # 0.93 / 0.95, every category 0.86 or more.
+    "scope_test5": None,
 }
 
 
