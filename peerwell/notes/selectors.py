@@ -11,10 +11,18 @@ from peerwell.participants.models import Assignment, Participant, ParticipantSta
 
 
 def contacts_of(participant: Participant) -> QuerySet[Contact]:
-    """The participant's contacts with their notes, newest first (the chart's timeline)."""
+    """The participant's contacts, newest first (the chart's timeline): what a line of it
+    shows, with its note's state. The notes' text is not read, so none is decrypted."""
     return (
         Contact.objects.filter(participant=participant)
         .select_related("specialist__user", "note")
+        .only(
+            "kind",
+            "occurred_at",
+            "duration_minutes",
+            "specialist__user__full_name",
+            "note__status",
+        )
         .order_by("-occurred_at", "-pk")
     )
 

@@ -132,3 +132,22 @@ def test_every_marked_string_is_translated(path, tmp_path, settings, monkeypatch
     )
     unused = {(m.context, m.id) for m in _read(path)} - {(m.context, m.id) for m in fresh}
     assert not unused, "no longer marked anywhere (run `make messages-extract`): " + str(unused)
+
+
+def test_a_choice_is_shown_in_the_language_of_whoever_reads_it():
+    # The labels of choices are read once per field (core/models.py); each reading of one
+    # still follows the active language.
+    from django.utils import translation
+
+    from peerwell.participants.models import Participant
+    from peerwell.scheduling.models import Appointment
+
+    record, session = Participant(status="active"), Appointment(modality="phone")
+    with translation.override("es"):
+        assert (record.get_status_display(), session.get_modality_display()) == (
+            "Activo",
+            "Teléfono",
+        )
+    with translation.override("en"):
+        assert (record.get_status_display(), session.get_modality_display()) == ("Active", "Phone")
+    assert Participant(status="no such status").get_status_display() == "no such status"

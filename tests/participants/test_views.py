@@ -1,5 +1,9 @@
 """The caseload list, intake, the chart and consents through the browser's requests."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from peerwell.audit.models import AuditEvent
 from peerwell.core.roles import Role
 from peerwell.participants.models import Participant
@@ -48,6 +52,29 @@ def test_the_chart_is_audited_and_404_off_the_caseload(client, org, people):
     assert not AuditEvent.objects.filter(
         action="participant.viewed", participant_id=theirs.pk
     ).exists()
+
+
+def test_the_chart_has_a_fixed_number_of_queries(client, org, people, django_assert_num_queries):
+    specialist = people[Role.SPECIALIST]
+    record = factories.participant(org, specialist)
+    factories.note(org, specialist, record, status="signed")
+    factories.appointment(org, specialist, record)
+    factories.sign_in(client, specialist)
+    client.get(f"/participants/{record.pk}/")
+    # Session, membership with its account, second factor; the participant; assignments,
+    # consents and status history; the audit event (chain head, event, head again); the
+    # count and the page of contacts; upcoming and past sessions.
+    with django_assert_num_queries(14) as few:
+        client.get(f"/participants/{record.pk}/")
+    for _ in range(30):
+        factories.note(org, specialist, record)
+        factories.appointment(org, specialist, record, starts_at=timezone.now() - timedelta(days=7))
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(f"/participants/{record.pk}/")
+    timeline = page.context["sections"][0][1]["page"]
+    assert timeline.paginator.count == 31 and len(timeline.object_list) == 25
+    text = page.content.decode()
+    assert text.count("Draft note") == 25 and "Individual, 45 minutes" in text
 
 
 def test_intake_shows_possible_duplicates_then_creates_on_confirmation(client, org, people):
