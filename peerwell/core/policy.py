@@ -145,9 +145,13 @@ def permission_required(permission: Permission):
 
 def _in_org(queryset, membership: Membership, object_id):
     try:
-        return queryset.in_org(membership.organization).get(pk=int(object_id))
+        found = queryset.in_org(membership.organization).get(pk=int(object_id))
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Not found.")) from None
+    # Found in the member's organization, which the request has read already: a page that
+    # asks the object for its organization (settings, time zone) reads it no second time.
+    found.organization = membership.organization
+    return found
 
 
 def access_invitation(membership: Membership, invitation_id) -> Invitation:

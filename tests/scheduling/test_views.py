@@ -71,3 +71,18 @@ def test_the_calendar_puts_each_session_on_its_day_in_the_specialists_zone(clien
 
     assert list(days) == [monday + timedelta(days=n) for n in range(7)]
     assert days[monday] == [late] and days[monday + timedelta(days=1)] == []
+
+
+def test_a_session_page_reads_the_organization_no_second_time(
+    client, org, people, django_assert_num_queries
+):
+    record = factories.participant(org, user=people[Role.PARTICIPANT].user)
+    session = factories.appointment(org, people[Role.SPECIALIST], record)
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    client.get(f"/sessions/{session.pk}/")
+    # Session, membership with its account; the session with its participant and peer;
+    # the audit event (chain head, event, head again). The cancellation window is the
+    # organization's, read with the membership.
+    with django_assert_num_queries(6):
+        page = client.get(f"/sessions/{session.pk}/")
+    assert page.status_code == 200 and page.context["may_change"] is True
