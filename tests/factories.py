@@ -134,7 +134,7 @@ def staff_booking(specialist: Membership, for_participant, starts_at, modality="
 
 def certified(specialist: Membership, **profile_fields) -> Membership:
     """Make a specialist bookable by new participants: a profile and a verified credential."""
-    today = timezone.localdate()
+    today = specialist.organization.today()
     SpecialistProfile.objects.update_or_create(
         membership=specialist,
         defaults={"organization": specialist.organization, **profile_fields},
@@ -157,7 +157,7 @@ def consents(for_participant, recorded_by: Membership, *kinds: str) -> None:
             organization=for_participant.organization,
             participant=for_participant,
             kind=kind,
-            given_on=timezone.localdate(),
+            given_on=for_participant.organization.today(),
             evidence="signed online",
             recorded_by=recorded_by,
         )

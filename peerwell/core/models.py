@@ -1,8 +1,11 @@
 import functools
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +112,12 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """The program's date now, in its own time zone: the calendar its consents are dated
+        by, whatever the zone of the person asking (a day apart in the evening, across the
+        country or at UTC's midnight)."""
+        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
 
     def reminder_offsets(self) -> list[int]:
         """Hours before a session at which reminders go out, largest first."""

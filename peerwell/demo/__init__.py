@@ -167,7 +167,7 @@ def _demo_sessions(organization: Organization) -> None:
             actor=admin,
             participant=newcomer,
             kind=kind,
-            given_on=timezone.localdate(),
+            given_on=organization.today(),
             evidence="Agreed online when signing up",
         )
     zone = ZoneInfo(organization.time_zone)

@@ -119,7 +119,9 @@ def directory_page(organization, matches: list[Match]) -> list[DirectoryEntry]:
     )
     certifications: dict[int, Certification] = {}
     for certification in (
-        certifications_in_force().filter(specialist_id__in=ids).order_by("expires_on")
+        certifications_in_force(organization.today())
+        .filter(specialist_id__in=ids)
+        .order_by("expires_on")
     ):
         certifications[certification.specialist_id] = certification
     return [

@@ -225,7 +225,9 @@ class Consent(OrgScoped):
 
     def clean(self):
         errors = {}
-        if self.given_on and self.given_on > timezone.localdate():
+        # Dated by the organization's calendar, as in_effect reads them.
+        today = self.organization.today() if self.organization_id else timezone.localdate()
+        if self.given_on and self.given_on > today:
             errors["given_on"] = _("The date given cannot be in the future.")
         if self.kind == ConsentKind.RELEASE:
             for field in ("recipient", "purpose", "information"):
@@ -239,7 +241,7 @@ class Consent(OrgScoped):
             raise ValidationError(errors)
 
     def in_effect(self, on: date | None = None) -> bool:
-        on = on or timezone.localdate()
+        on = on or self.organization.today()
         if self.revoked_at is not None or self.given_on > on:
             return False
         return self.expires_on is None or on <= self.expires_on

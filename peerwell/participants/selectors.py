@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
@@ -87,12 +86,16 @@ def normalize_phone(phone: str) -> str:
 
 
 def consents_of(participant: Participant) -> QuerySet[Consent]:
-    return participant.consents.select_related("recorded_by__user", "revoked_by__user")
+    # With the organization, whose date each one's in_effect asks for.
+    return participant.consents.select_related(
+        "organization", "recorded_by__user", "revoked_by__user"
+    )
 
 
 def consent_in_effect(participant: Participant, kind: str, on: date | None = None) -> bool:
-    """Has the participant given this consent (services, telehealth) and not revoked it?"""
-    on = on or timezone.localdate()
+    """Has the participant given this consent (services, telehealth) and not revoked it?
+    Today by default: the organization's date, which its consents are dated by."""
+    on = on or participant.organization.today()
     return participant.consents.filter(Consent.in_effect_on(on), kind=kind).exists()
 
 
@@ -100,9 +103,10 @@ def sharing_allowed(participant: Participant, *, recipient: str, on: date | None
     """May this participant's information go to this recipient today?
 
     The one place every feature that shares information asks. True only while a release of
-    information naming the recipient is in effect: not revoked, not expired.
+    information naming the recipient is in effect: not revoked, not expired (on the
+    organization's date, unless `on` says otherwise).
     """
-    on = on or timezone.localdate()
+    on = on or participant.organization.today()
     return participant.consents.filter(
         Consent.in_effect_on(on), kind=ConsentKind.RELEASE, recipient__iexact=recipient.strip()
     ).exists()

@@ -377,7 +377,7 @@ def participant_sign_up(
             not_a_duplicate=True,
         )
         evidence = _("Agreed online when signing up")
-        today = timezone.localdate()
+        today = organization.today()
         kinds = [ConsentKind.SERVICES] + ([ConsentKind.TELEHEALTH] if telehealth else [])
         for kind in kinds:
             consent_record(

@@ -4,17 +4,15 @@ from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
 from peerwell.workforce.models import Certification, SpecialistProfile
 
 
-def certifications_in_force(on: date | None = None) -> QuerySet[Certification]:
-    """Verified certifications in force on `on` (today by default): the ones that offer a
-    specialist to new participants and show as their badge."""
-    on = on or timezone.localdate()
+def certifications_in_force(on: date) -> QuerySet[Certification]:
+    """Verified certifications in force on `on` (the organization's today, as a rule): the
+    ones that offer a specialist to new participants and show as their badge."""
     return Certification.objects.filter(
         verified_at__isnull=False, issued_on__lte=on, expires_on__gte=on
     )
@@ -58,7 +56,8 @@ def offered_specialists(organization, on: date | None = None) -> QuerySet[Member
     return (
         Membership.objects.in_org(organization)
         .filter(
-            _certified(on or timezone.localdate()),
+            # Certifications are dated by the organization's calendar, as consents are.
+            _certified(on or organization.today()),
             pk__in=accepting,
             role=Role.SPECIALIST,
             is_active=True,
@@ -81,7 +80,10 @@ def offered_to_new_participants(specialist: Membership, on: date | None = None) 
         return False
     facts = (
         Membership.objects.filter(pk=specialist.pk)
-        .annotate(certified=_certified(on or timezone.localdate()), open_caseload=_open_caseload())
+        .annotate(
+            certified=_certified(on or specialist.organization.today()),
+            open_caseload=_open_caseload(),
+        )
         .values_list("certified", "open_caseload")
         .first()
     )

@@ -53,7 +53,7 @@ def _consent(org, people):
         organization=org,
         participant=record,
         kind="services",
-        given_on=timezone.localdate(),
+        given_on=org.today(),
         evidence="signed form",
         recorded_by=people[SP],
     )

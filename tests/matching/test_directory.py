@@ -32,7 +32,7 @@ def test_only_certified_peers_with_room_who_accept_new_people_are_offered(client
     factories.participant(org, full)
     lapsed = _peer(org, "Lapsed Lee")
     Certification.objects.filter(specialist=lapsed).update(
-        expires_on=timezone.localdate() - timedelta(days=1)
+        expires_on=org.today() - timedelta(days=1)
     )
     unverified = _peer(org, "Pending Pat")
     Certification.objects.filter(specialist=unverified).update(verified_at=None)

@@ -121,7 +121,7 @@ def test_a_release_must_name_recipient_purpose_information_and_expiry(people):
             actor=people[Role.ADMIN],
             participant=participant,
             kind=ConsentKind.RELEASE,
-            given_on=timezone.localdate(),
+            given_on=participant.organization.today(),
             evidence="signed form",
         )
     assert set(error.value.message_dict) == {"recipient", "purpose", "information", "expires_on"}
@@ -130,7 +130,7 @@ def test_a_release_must_name_recipient_purpose_information_and_expiry(people):
 def test_sharing_follows_releases_in_effect(people):
     admin = people[Role.ADMIN]
     participant = services.participant_intake(actor=admin, record=RECORD)
-    today = timezone.localdate()
+    today = participant.organization.today()
     release = services.consent_record(
         actor=admin,
         participant=participant,
@@ -164,7 +164,7 @@ def test_a_consent_cannot_be_dated_in_the_future(people):
             actor=people[Role.ADMIN],
             participant=participant,
             kind=ConsentKind.SERVICES,
-            given_on=timezone.localdate() + timedelta(days=2),
+            given_on=participant.organization.today() + timedelta(days=2),
             evidence="verbal",
         )
 
@@ -185,7 +185,7 @@ def test_a_consent_in_effect_reads_the_same_on_a_record_and_in_the_database(org,
     """`Consent.in_effect` (the chart) and `Consent.in_effect_on` (booking, sharing) are one
     rule written twice: given, not revoked, not expired, on each side of each boundary."""
     participant = factories.participant(org)
-    today = timezone.localdate()
+    today = org.today()
     day = timedelta(days=1)
     for given_on, expires_on, revoked in [
         (today, None, False),

@@ -4,11 +4,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from peerwell.accounts.models import User
 from peerwell.audit.models import AuditEvent
 from peerwell.core.roles import Role
 from peerwell.participants.models import Participant
+from peerwell.participants.selectors import consent_in_effect
 from tests import factories
 
 FORM = {
@@ -270,3 +272,20 @@ def test_a_client_address_that_is_not_an_ip_address_is_still_limited_not_a_crash
     first = client.post("/account/password/reset/", {"email": "a@example.org"}, **odd)
     second = client.post("/account/password/reset/", {"email": "b@example.org"}, **odd)
     assert (first.status_code, second.status_code) == (302, 429)
+
+
+def test_the_consents_given_at_sign_up_are_in_effect_at_once_wherever_the_person_is(
+    client, open_org
+):
+    # UTC+14 and UTC-12 are always a day or two apart: a program in one, a person in the
+    # other. The consent is dated by the program's calendar and read by it, so the person
+    # can book straight away, whatever the hour (the bench's bookings were refused for an
+    # evening once: consent dated by the server's UTC date, read by the person's).
+    open_org.time_zone = "Etc/GMT-14"
+    open_org.save()
+    client.post(f"/join/{open_org.slug}/", {**FORM, "time_zone": "Etc/GMT+12"})
+    record = Participant.objects.get(email="mari@example.org")
+    consent = record.consents.get()
+    assert consent.given_on == open_org.today()
+    with timezone.override("Etc/GMT+12"):
+        assert consent_in_effect(record, "services") and consent.in_effect()

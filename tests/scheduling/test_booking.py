@@ -127,7 +127,7 @@ def test_a_consent_revoked_or_not_yet_given_does_not_count(people, participant, 
     with pytest.raises(ValidationError, match="Consent to peer support services"):
         _book(people, participant, specialist, _slot(specialist))
     consent.revoked_at = None
-    consent.given_on = timezone.localdate() + timedelta(days=1)
+    consent.given_on = participant.organization.today() + timedelta(days=1)
     consent.save()
     with pytest.raises(ValidationError, match="Consent to peer support services"):
         _book(people, participant, specialist, _slot(specialist))

@@ -718,7 +718,7 @@ def _create_bench_participant(organization, admin: Membership, now: datetime) ->
                 organization=organization,
                 participant=participant,
                 kind=kind,
-                given_on=timezone.localdate(now),
+                given_on=organization.today(),
                 evidence="Synthetic benchmark consent",
                 recorded_by=admin,
             )
