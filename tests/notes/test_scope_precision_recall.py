@@ -84,12 +84,12 @@ def test_the_sentences_the_rules_were_written_from_stay_right(scores, name):
 UNSEEN = {
     "scope_test": pytest.mark.xfail(
         strict=True,
-        reason="Target not met (issue 3 stays open): any-flag precision 0.91 and recall 0.89; "
+        reason="This writer's set alone misses the target: any-flag precision 0.91 and recall 0.89; "
         "diagnosis 0.84 / 0.84, therapy recall 0.77, medical 0.83 / 0.74.",
     ),
     "scope_test2": pytest.mark.xfail(
         strict=True,
-        reason="Target not met (issue 3 stays open): any-flag precision 0.97 and recall 0.97, "
+        reason="This writer's set alone misses the target: any-flag precision 0.97 and recall 0.97, "
         "every category at 0.85 or more but medication precision (0.82).",
     ),
     # Written after round four by a writer who saw neither rules nor sets; first measured
@@ -100,7 +100,7 @@ UNSEEN = {
     # with its set-aside rule (medication precision 0.83).
     "scope_test4": pytest.mark.xfail(
         strict=True,
-        reason="Target not met (issue 3 stays open): any-flag precision 0.94 and recall 0.97, "
+        reason="This writer's set alone misses the target: any-flag precision 0.94 and recall 0.97, "
         "every category at 0.85 or more but medication precision (0.83).",
     ),
     # Written after round six by a fifth writer (integrated primary care, veterans, older
