@@ -114,9 +114,9 @@ class Organization(models.Model):
         return self.name
 
     def today(self) -> date:
-        """The program's date now, in its own time zone: the calendar its consents are dated
-        by, whatever the zone of the person asking (a day apart in the evening, across the
-        country or at UTC's midnight)."""
+        """The program's date now, in its own time zone: the calendar its consents and
+        certifications are dated by, whatever the zone of the person asking (a day apart in
+        the evening, across the country or at UTC's midnight)."""
         return timezone.localdate(timezone=ZoneInfo(self.time_zone))
 
     def reminder_offsets(self) -> list[int]:
