@@ -226,8 +226,7 @@ class Consent(OrgScoped):
     def clean(self):
         errors = {}
         # Dated by the organization's calendar, as in_effect reads them.
-        today = self.organization.today() if self.organization_id else timezone.localdate()
-        if self.given_on and self.given_on > today:
+        if self.given_on and self.given_on > self.organization.today():
             errors["given_on"] = _("The date given cannot be in the future.")
         if self.kind == ConsentKind.RELEASE:
             for field in ("recipient", "purpose", "information"):

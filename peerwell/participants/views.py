@@ -28,6 +28,7 @@ from peerwell.participants.forms import (
     SignUpForm,
     StatusForm,
 )
+from peerwell.participants.models import Consent
 
 PAGE_SIZE = 25
 
@@ -175,7 +176,10 @@ def consent_new(request, participant_id: int):
     participant = policy.access_participant(
         request.membership, participant_id, Permission.PARTICIPANT_EDIT
     )
-    form = ConsentForm(request.POST or None)
+    # With its organization, whose calendar the form's check of the date reads.
+    form = ConsentForm(
+        request.POST or None, instance=Consent(organization=participant.organization)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(

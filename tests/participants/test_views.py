@@ -140,6 +140,32 @@ def test_release_form_errors_are_shown_not_raised(client, org, people):
     assert set(response.context["form"].errors) >= {"recipient", "purpose", "information"}
 
 
+def test_a_consent_dated_today_by_the_programs_calendar_is_recorded_from_any_zone(
+    client, org, people
+):
+    # The program at UTC+14, the specialist at UTC-12: always a day or two apart. The form
+    # checks the date by the program's calendar, as the record is read.
+    org.time_zone = "Etc/GMT-14"
+    org.save()
+    specialist = people[Role.SPECIALIST]
+    specialist.user.time_zone = "Etc/GMT+12"
+    specialist.user.save()
+    participant = factories.participant(org, specialist)
+    factories.sign_in(client, specialist)
+    form = {"kind": "services", "evidence": "signed"}
+    ahead = client.post(
+        f"/participants/{participant.pk}/consents/new/",
+        {**form, "given_on": (org.today() + timedelta(days=1)).isoformat()},
+    )
+    assert "given_on" in ahead.context["form"].errors
+    response = client.post(
+        f"/participants/{participant.pk}/consents/new/",
+        {**form, "given_on": org.today().isoformat()},
+    )
+    assert response.status_code == 302
+    assert participant.consents.get().in_effect()
+
+
 def test_an_edit_of_the_record_is_saved_and_audited(client, org, people):
     specialist = people[Role.SPECIALIST]
     record = factories.participant(org, specialist, preferred_name="Sam")
