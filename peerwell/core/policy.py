@@ -224,7 +224,6 @@ def access_specialist(membership: Membership, specialist_id) -> Membership:
         "user", "specialist_profile"
     )
     specialist = _in_org(specialists, membership, specialist_id)
-    specialist.organization = membership.organization  # the same one: no join
     if membership.role != Role.PARTICIPANT:
         return specialist
     if specialist.pk in offered_specialist_ids(membership.organization):

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
@@ -92,11 +92,18 @@ def consents_of(participant: Participant) -> QuerySet[Consent]:
     )
 
 
-def consent_in_effect(participant: Participant, kind: str, on: date | None = None) -> bool:
-    """Has the participant given this consent (services, telehealth) and not revoked it?
-    Today by default: the organization's date, which its consents are dated by."""
-    on = on or participant.organization.today()
-    return participant.consents.filter(Consent.in_effect_on(on), kind=kind).exists()
+def consents_in_effect(kinds: tuple[str, ...], on: date) -> dict[str, Exists]:
+    """Has the participant given each of these consents (services, telehealth), and not
+    revoked it, on `on` (the organization's date, which its consents are dated by)?
+
+    Annotations of a query of participants, named by the kinds: read along with another
+    read of the participant, such as a booking's lock of the record, not a query each."""
+    return {
+        kind: Exists(
+            Consent.objects.filter(Consent.in_effect_on(on), participant=OuterRef("pk"), kind=kind)
+        )
+        for kind in kinds
+    }
 
 
 def sharing_allowed(participant: Participant, *, recipient: str, on: date | None = None) -> bool:

@@ -89,11 +89,16 @@ _BOOKED_SESSIONS = (
 
 
 def _calendar(
-    specialist: Membership, first: datetime, last: datetime, participant: Participant | None = None
+    specialist: Membership,
+    first: datetime,
+    last: datetime,
+    participant: Participant | None = None,
+    moving: Appointment | None = None,
 ) -> _Calendar:
     """The specialist's extra hours, time off and booked sessions that reach into `first`
-    to `last`, and the participant's booked sessions there: one query, as this is read on
-    every booking page and every booking."""
+    to `last`, and the participant's booked sessions there, less the session being moved
+    (`moving`), whose time is given up by the move: one query, as this is read on every
+    booking page and every booking."""
     exceptions = _EXCEPTIONS.filter(specialist=specialist, ends_at__gt=first, starts_at__lt=last)
     whose = Q(specialist=specialist)
     if participant is not None:
@@ -106,6 +111,8 @@ def _calendar(
         starts_at__lt=last,
         ends_at__gt=first,
     )
+    if moving is not None:
+        appointments = appointments.exclude(pk=moving.pk)
     calendar = _Calendar()
     for kind, starts_at, ends_at, specialist_id in exceptions.union(
         appointments, all=True
@@ -138,9 +145,15 @@ def _booking_terms(organization, for_participant: bool):
 
 
 def open_slot_starts(
-    specialist: Membership, first: datetime, last: datetime, *, for_participant: bool
+    specialist: Membership,
+    first: datetime,
+    last: datetime,
+    *,
+    for_participant: bool,
+    moving: Appointment | None = None,
 ) -> list[datetime]:
-    """Start times from `first` to `last` (inclusive) at which a session can be booked.
+    """Start times from `first` to `last` (inclusive) at which a session can be booked, or
+    the session `moving` moved to (its own time given up, and not offered).
 
     Participants book from the organization's notice period on, staff from now; nobody
     books beyond the booking horizon.
@@ -153,9 +166,12 @@ def open_slot_starts(
     # Whole windows are read, with every booking in them, so the slots follow the same grid
     # whatever part of the day is asked for.
     weekly = _weekly_windows(specialist, first - timedelta(days=1), last + timedelta(days=1))
-    calendar = _calendar(specialist, first - timedelta(days=2), last + timedelta(days=2))
+    calendar = _calendar(
+        specialist, first - timedelta(days=2), last + timedelta(days=2), moving=moving
+    )
     return sorted(
-        rules.open_slots(
+        start
+        for start in rules.open_slots(
             windows=calendar.open_windows(weekly),
             booked=calendar.booked,
             session=session,
@@ -163,6 +179,7 @@ def open_slot_starts(
             not_before=not_before,
             not_after=not_after,
         )
+        if moving is None or start != moving.starts_at
     )
 
 
@@ -172,12 +189,18 @@ class BookingRefusal(enum.Enum):
 
 
 def booking_refusal(
-    specialist: Membership, participant: Participant, starts_at: datetime, *, for_participant: bool
+    specialist: Membership,
+    participant: Participant,
+    starts_at: datetime,
+    *,
+    for_participant: bool,
+    moving: Appointment | None = None,
 ) -> BookingRefusal | None:
     """Why a session of this participant with this specialist may not start at `starts_at`
     now, or None if it may. SLOT_TAKEN: outside the open hours, notice or horizon, or
     within the buffer of another of the specialist's sessions; PARTICIPANT_BUSY: the
-    participant has another session then."""
+    participant has another session then. The session being moved (`moving`) is not in the
+    way: a session may move by less than its own length."""
     session, buffer, earliest, latest = _booking_terms(specialist.organization, for_participant)
     if not earliest <= starts_at <= latest:
         return BookingRefusal.SLOT_TAKEN
@@ -185,7 +208,11 @@ def booking_refusal(
     # The exceptions a day either side, as the open slots page reads them; sessions in reach
     # of the buffer.
     calendar = _calendar(
-        specialist, slot.start - timedelta(days=1), slot.end + timedelta(days=1), participant
+        specialist,
+        slot.start - timedelta(days=1),
+        slot.end + timedelta(days=1),
+        participant,
+        moving,
     )
     fits = rules.fits(
         starts_at,
@@ -202,13 +229,23 @@ def booking_refusal(
 
 
 def open_slots_by_day(
-    specialist: Membership, viewer_zone: str, days: int = 14, *, for_participant: bool
+    specialist: Membership,
+    viewer_zone: str,
+    days: int = 14,
+    *,
+    for_participant: bool,
+    moving: Appointment | None = None,
 ) -> list[tuple[date, list[datetime]]]:
-    """Open slots over the next `days` days, grouped by the viewer's local day."""
+    """Open slots over the next `days` days (for the session `moving`, if one is being
+    moved), grouped by the viewer's local day."""
     tz = ZoneInfo(viewer_zone)
     now = timezone.now()
     slots = open_slot_starts(
-        specialist, now, now + timedelta(days=days), for_participant=for_participant
+        specialist,
+        now,
+        now + timedelta(days=days),
+        for_participant=for_participant,
+        moving=moving,
     )
     grouped: dict[date, list[datetime]] = {}
     for slot in slots:

@@ -21,7 +21,7 @@ from peerwell.audit.services import audit_record
 from peerwell.core.roles import Role
 from peerwell.matching import candidates
 from peerwell.participants.models import ConsentKind, Participant
-from peerwell.participants.selectors import consent_in_effect
+from peerwell.participants.selectors import consents_in_effect
 from peerwell.participants.services import participant_assign
 from peerwell.scheduling import selectors, tasks
 from peerwell.scheduling.models import (
@@ -36,6 +36,9 @@ from peerwell.scheduling.models import (
 from peerwell.scheduling.rules import WeeklyHours
 from peerwell.workforce.models import Modality
 from peerwell.workforce.selectors import offered_to_new_participants, profile_of
+
+# What a booking asks of the participant's consents: services always, telehealth for video.
+BOOKING_CONSENTS = (ConsentKind.SERVICES, ConsentKind.TELEHEALTH)
 
 
 class SlotTaken(ValidationError):
@@ -144,11 +147,15 @@ def _check_may_book(actor: Membership, participant: Participant) -> None:
 
 
 def _check_specialist(
-    participant: Participant, specialist: Membership, modality: str, peers: dict[int, bool]
+    participant: Participant,
+    specialist: Membership,
+    modality: str,
+    peers: dict[int, bool],
+    consented: dict[str, bool],
 ) -> None:
-    """May this participant, with these `peers` (selectors.peers_of), meet this specialist
-    this way? Asked under the booking's locks, so two bookings at once cannot both give a
-    newcomer a peer, or overfill a caseload."""
+    """May this participant, with these `peers` (selectors.peers_of) and consents in effect
+    (`consented`, by kind), meet this specialist this way? Asked under the booking's locks,
+    so two bookings at once cannot both give a newcomer a peer, or overfill a caseload."""
     if (
         specialist.organization_id != participant.organization_id
         or specialist.role != Role.SPECIALIST
@@ -172,9 +179,9 @@ def _check_specialist(
     offered = profile_of(specialist).modalities or list(Modality.values)
     if modality not in offered:
         raise ValidationError({"modality": _("This peer does not meet that way.")})
-    if not consent_in_effect(participant, ConsentKind.SERVICES):
+    if not consented[ConsentKind.SERVICES]:
         raise ValidationError(_("Consent to peer support services is needed before booking."))
-    if modality == Modality.VIDEO and not consent_in_effect(participant, ConsentKind.TELEHEALTH):
+    if modality == Modality.VIDEO and not consented[ConsentKind.TELEHEALTH]:
         raise ValidationError(
             {"modality": _("Video sessions need consent to telehealth. Choose phone or in person.")}
         )
@@ -208,18 +215,30 @@ def appointment_book(
                 .select_related("organization", "specialist_profile")
                 .get(pk=specialist.pk)
             )
-            locked = Participant.objects.select_for_update().filter(pk=participant.pk)
-            locked.values_list("pk").first()  # the lock, not the row: it was read already
+            # The lock, and the consents in effect read under it (the row itself was read
+            # already): one statement.
+            consented = (
+                Participant.objects.select_for_update()
+                .filter(pk=participant.pk)
+                .values(**consents_in_effect(BOOKING_CONSENTS, organization.today()))
+                .get()
+            )
             if rescheduled_from is not None:
                 rescheduled_from = Appointment.objects.select_for_update().get(
                     pk=rescheduled_from.pk
                 )
                 if not rescheduled_from.is_booked:
                     raise ValidationError(_("This session is no longer booked."))
+                if rescheduled_from.starts_at == starts_at:
+                    raise ValidationError(_("The session is at that time already."))
             peers = selectors.peers_of(participant)
-            _check_specialist(participant, specialist, modality, peers)
+            _check_specialist(participant, specialist, modality, peers, consented)
             refusal = selectors.booking_refusal(
-                specialist, participant, starts_at, for_participant=actor.role == Role.PARTICIPANT
+                specialist,
+                participant,
+                starts_at,
+                for_participant=actor.role == Role.PARTICIPANT,
+                moving=rescheduled_from,
             )
             if refusal == selectors.BookingRefusal.SLOT_TAKEN:
                 raise SlotTaken()

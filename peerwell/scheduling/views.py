@@ -77,6 +77,7 @@ def _booking_page(request, *, participant, specialist, reschedule=None):
             timezone.get_current_timezone_name(),
             SLOT_DAYS,
             for_participant=for_participant,
+            moving=reschedule,
         )
     ]
     return render(

@@ -10,7 +10,7 @@ from peerwell.accounts.models import User
 from peerwell.audit.models import AuditEvent
 from peerwell.core.roles import Role
 from peerwell.participants.models import Participant
-from peerwell.participants.selectors import consent_in_effect
+from peerwell.participants.selectors import consents_in_effect
 from tests import factories
 
 FORM = {
@@ -288,4 +288,9 @@ def test_the_consents_given_at_sign_up_are_in_effect_at_once_wherever_the_person
     consent = record.consents.get()
     assert consent.given_on == open_org.today()
     with timezone.override("Etc/GMT+12"):
-        assert consent_in_effect(record, "services") and consent.in_effect()
+        in_effect = (
+            Participant.objects.filter(pk=record.pk)
+            .values(**consents_in_effect(("services",), record.organization.today()))
+            .get()
+        )
+        assert in_effect == {"services": True} and consent.in_effect()

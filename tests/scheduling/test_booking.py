@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from peerwell.audit.models import AuditEvent
@@ -120,6 +122,18 @@ def test_consent_is_needed_and_video_needs_telehealth(org, people, specialist):
         _book(people, record, specialist, starts_at, modality="in_person")
 
 
+def test_a_booking_reads_the_consents_with_its_lock_of_the_participant(
+    people, participant, specialist
+):
+    factories.consents(participant, people[Role.ADMIN], "telehealth")
+    with CaptureQueriesContext(connection) as queries:
+        _book(people, participant, specialist, _slot(specialist), modality="video")
+    consent_reads = [q["sql"] for q in queries if "participants_consent" in q["sql"]]
+    # One statement, services and telehealth together, from the participant's row.
+    assert len(consent_reads) == 1
+    assert 'FROM "participants_participant"' in consent_reads[0]
+
+
 def test_a_consent_revoked_or_not_yet_given_does_not_count(people, participant, specialist):
     consent = participant.consents.get(kind="services")
     consent.revoked_at = timezone.now()
@@ -198,6 +212,28 @@ def test_rescheduling_releases_the_old_time_and_its_reminders(people, participan
     assert first.starts_at in selectors.open_slot_starts(
         specialist, first.starts_at, first.starts_at, for_participant=True
     )
+
+
+def test_a_session_moves_by_less_than_its_own_length(people, participant, specialist):
+    first = _book(people, participant, specialist, _slot(specialist))
+    half_later = first.starts_at + (first.ends_at - first.starts_at) / 2
+    # The time it gives up by moving is not in its own way.
+    moved = services.appointment_reschedule(
+        actor=people[Role.PARTICIPANT], appointment=first, starts_at=half_later
+    )
+    assert (moved.starts_at, moved.rescheduled_from) == (half_later, first)
+    # Off the day's grid now, it blocks the grid's times either side of it; moving it
+    # again, those are offered, and its own time is not.
+    around = [first.starts_at, first.starts_at + timedelta(hours=1)]
+    assert selectors.open_slot_starts(specialist, *around, for_participant=True) == []
+    assert (
+        selectors.open_slot_starts(specialist, *around, for_participant=True, moving=moved)
+        == around
+    )
+    with pytest.raises(ValidationError, match="at that time already"):
+        services.appointment_reschedule(
+            actor=people[Role.PARTICIPANT], appointment=moved, starts_at=half_later
+        )
 
 
 def test_participants_change_sessions_online_only_before_the_window(

@@ -54,6 +54,31 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people):
     assert "The session is booked." not in page  # someone else booked it
 
 
+def test_the_page_to_move_a_session_offers_the_times_it_gives_up(client, org, people):
+    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(9), time(17)) for day in range(7)],
+    )
+    record = factories.participant(org, user=people[Role.PARTICIPANT].user)
+    factories.consents(record, people[Role.ADMIN], "services")
+    zone = ZoneInfo(org.time_zone)
+    on_the_hour = datetime.combine(timezone.localdate() + timedelta(days=3), time(10), zone)
+    # Half past: off the day's grid, it blocks the hours either side.
+    booked = services.appointment_book(
+        actor=people[Role.PARTICIPANT],
+        participant=record,
+        specialist=specialist,
+        starts_at=on_the_hour + timedelta(minutes=30),
+        modality="phone",
+    )
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    offered = f'value="{on_the_hour.isoformat()}"'
+    assert offered not in client.get(f"/peers/{specialist.pk}/book/").content.decode()
+    assert offered in client.get(f"/sessions/{booked.pk}/reschedule/").content.decode()
+
+
 def test_the_calendar_puts_each_session_on_its_day_in_the_specialists_zone(client, org, people):
     specialist = people[Role.SPECIALIST]
     specialist.user.time_zone = "America/Los_Angeles"
