@@ -96,8 +96,8 @@ def consents_in_effect(kinds: tuple[str, ...], on: date) -> dict[str, Exists]:
     """Has the participant given each of these consents (services, telehealth), and not
     revoked it, on `on` (the organization's date, which its consents are dated by)?
 
-    Annotations of a query of participants, named by the kinds: read along with another
-    read of the participant, such as a booking's lock of the record, not a query each."""
+    Annotations of a query of participants, named by the kinds: all of them read in one
+    query (with more of the participant's standing, as a booking does), not a query each."""
     return {
         kind: Exists(
             Consent.objects.filter(Consent.in_effect_on(on), participant=OuterRef("pk"), kind=kind)

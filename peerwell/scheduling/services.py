@@ -38,7 +38,7 @@ from peerwell.workforce.models import Modality
 from peerwell.workforce.selectors import offered_to_new_participants, profile_of
 
 # What a booking asks of the participant's consents: services always, telehealth for video.
-BOOKING_CONSENTS = (ConsentKind.SERVICES, ConsentKind.TELEHEALTH)
+_BOOKING_CONSENTS = (ConsentKind.SERVICES, ConsentKind.TELEHEALTH)
 
 
 class SlotTaken(ValidationError):
@@ -147,23 +147,20 @@ def _check_may_book(actor: Membership, participant: Participant) -> None:
 
 
 def _check_specialist(
-    participant: Participant,
-    specialist: Membership,
-    modality: str,
-    peers: dict[int, bool],
-    consented: dict[str, bool],
+    participant: Participant, specialist: Membership, modality: str, standing: dict[str, bool]
 ) -> None:
-    """May this participant, with these `peers` (selectors.peers_of) and consents in effect
-    (`consented`, by kind), meet this specialist this way? Asked under the booking's locks,
-    so two bookings at once cannot both give a newcomer a peer, or overfill a caseload."""
+    """May this participant, with their `standing` (peers, as `selectors.peer_standing`, and
+    consents in effect, by kind), meet this specialist this way? Asked under the booking's
+    locks, so two bookings at once cannot both give a newcomer a peer, or overfill a
+    caseload."""
     if (
         specialist.organization_id != participant.organization_id
         or specialist.role != Role.SPECIALIST
         or not specialist.is_active
     ):
         raise ValidationError({"specialist": _("Choose a peer specialist of this program.")})
-    has_primary = any(peers.values())
-    if has_primary and specialist.pk not in peers:
+    has_primary = standing["has_primary_peer"]
+    if has_primary and not standing["with_this_peer"]:
         primary = selectors.primary_specialist(participant)
         raise ValidationError(
             _(
@@ -179,9 +176,9 @@ def _check_specialist(
     offered = profile_of(specialist).modalities or list(Modality.values)
     if modality not in offered:
         raise ValidationError({"modality": _("This peer does not meet that way.")})
-    if not consented[ConsentKind.SERVICES]:
+    if not standing[ConsentKind.SERVICES]:
         raise ValidationError(_("Consent to peer support services is needed before booking."))
-    if modality == Modality.VIDEO and not consented[ConsentKind.TELEHEALTH]:
+    if modality == Modality.VIDEO and not standing[ConsentKind.TELEHEALTH]:
         raise ValidationError(
             {"modality": _("Video sessions need consent to telehealth. Choose phone or in person.")}
         )
@@ -200,7 +197,9 @@ def appointment_book(
 
     A participant books for themself, within the organization's notice and horizon; staff
     book for participants they can see, from now on. A participant without a peer yet who
-    books with an offered specialist gets that specialist as their primary.
+    books with an offered specialist gets that specialist as their primary. A move
+    (`rescheduled_from`, a booked session of the same participant and specialist) gives up
+    the old time as it books the new one, which must be another time.
     """
     _check_may_book(actor, participant)
     organization = participant.organization
@@ -215,24 +214,31 @@ def appointment_book(
                 .select_related("organization", "specialist_profile")
                 .get(pk=specialist.pk)
             )
-            # The lock, and the consents in effect read under it (the row itself was read
-            # already): one statement.
-            consented = (
-                Participant.objects.select_for_update()
-                .filter(pk=participant.pk)
-                .values(**consents_in_effect(BOOKING_CONSENTS, organization.today()))
-                .get()
-            )
+            participants = Participant.objects.filter(pk=participant.pk)
+            participants.select_for_update().values_list("pk").get()  # the lock, not the row
+            # Peers and consents in one read, once the lock is held: not in the lock's own
+            # statement, whose snapshot (PostgreSQL's, read committed) is taken before any
+            # wait for the lock, so it could miss a peer given by the booking it waited on.
+            standing = participants.values(
+                **selectors.peer_standing(specialist),
+                **consents_in_effect(_BOOKING_CONSENTS, organization.today()),
+            ).get()
             if rescheduled_from is not None:
                 rescheduled_from = Appointment.objects.select_for_update().get(
                     pk=rescheduled_from.pk
                 )
+                if (rescheduled_from.participant_id, rescheduled_from.specialist_id) != (
+                    participant.pk,
+                    specialist.pk,
+                ):
+                    raise ValidationError(
+                        _("Only this participant's sessions with this peer can be moved here.")
+                    )
                 if not rescheduled_from.is_booked:
                     raise ValidationError(_("This session is no longer booked."))
                 if rescheduled_from.starts_at == starts_at:
-                    raise ValidationError(_("The session is at that time already."))
-            peers = selectors.peers_of(participant)
-            _check_specialist(participant, specialist, modality, peers, consented)
+                    raise ValidationError(_("The session is already at that time."))
+            _check_specialist(participant, specialist, modality, standing)
             refusal = selectors.booking_refusal(
                 specialist,
                 participant,
@@ -258,7 +264,7 @@ def appointment_book(
                 booked_by=actor.user,
                 rescheduled_from=rescheduled_from,
             )
-            if not peers:
+            if not standing["has_peer"]:
                 participant_assign(
                     actor=actor,
                     participant=participant,

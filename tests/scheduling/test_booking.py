@@ -122,16 +122,26 @@ def test_consent_is_needed_and_video_needs_telehealth(org, people, specialist):
         _book(people, record, specialist, starts_at, modality="in_person")
 
 
-def test_a_booking_reads_the_consents_with_its_lock_of_the_participant(
+def test_a_booking_reads_peers_and_consents_in_one_statement_once_locked(
     people, participant, specialist
 ):
     factories.consents(participant, people[Role.ADMIN], "telehealth")
     with CaptureQueriesContext(connection) as queries:
         _book(people, participant, specialist, _slot(specialist), modality="video")
-    consent_reads = [q["sql"] for q in queries if "participants_consent" in q["sql"]]
-    # One statement, services and telehealth together, from the participant's row.
-    assert len(consent_reads) == 1
-    assert 'FROM "participants_participant"' in consent_reads[0]
+    statements = [q["sql"] for q in queries]
+    checks = statements[: next(n for n, sql in enumerate(statements) if sql.startswith("INSERT"))]
+    # Services and telehealth consents, and peers: one statement, after the lock (on
+    # PostgreSQL; SQLite's transaction holds the whole database).
+    (read,) = [n for n, sql in enumerate(checks) if "participants_consent" in sql]
+    assert "participants_assignment" in checks[read]
+    if connection.features.has_select_for_update:
+        (lock,) = [
+            n
+            for n, sql in enumerate(checks)
+            if sql.startswith('SELECT "participants_participant"') and "FOR UPDATE" in sql
+        ]
+        assert lock < read and "FOR UPDATE" not in checks[read]
+    assert Assignment.objects.get(participant=participant).specialist == specialist
 
 
 def test_a_consent_revoked_or_not_yet_given_does_not_count(people, participant, specialist):
@@ -214,8 +224,18 @@ def test_rescheduling_releases_the_old_time_and_its_reminders(people, participan
     )
 
 
+def _grid_step(specialist) -> timedelta:
+    org = specialist.organization
+    return timedelta(minutes=org.session_minutes + org.buffer_minutes)
+
+
 def test_a_session_moves_by_less_than_its_own_length(people, participant, specialist):
     first = _book(people, participant, specialist, _slot(specialist))
+    step = _grid_step(specialist)
+    # On the grid, its own time is not offered for the move; the next one is.
+    assert selectors.open_slot_starts(
+        specialist, first.starts_at, first.starts_at + step, for_participant=True, moving=first
+    ) == [first.starts_at + step]
     half_later = first.starts_at + (first.ends_at - first.starts_at) / 2
     # The time it gives up by moving is not in its own way.
     moved = services.appointment_reschedule(
@@ -224,15 +244,36 @@ def test_a_session_moves_by_less_than_its_own_length(people, participant, specia
     assert (moved.starts_at, moved.rescheduled_from) == (half_later, first)
     # Off the day's grid now, it blocks the grid's times either side of it; moving it
     # again, those are offered, and its own time is not.
-    around = [first.starts_at, first.starts_at + timedelta(hours=1)]
+    around = [first.starts_at, first.starts_at + step]
     assert selectors.open_slot_starts(specialist, *around, for_participant=True) == []
     assert (
         selectors.open_slot_starts(specialist, *around, for_participant=True, moving=moved)
         == around
     )
-    with pytest.raises(ValidationError, match="at that time already"):
+    with pytest.raises(ValidationError, match="already at that time"):
         services.appointment_reschedule(
             actor=people[Role.PARTICIPANT], appointment=moved, starts_at=half_later
+        )
+
+
+def test_a_moving_session_still_keeps_clear_of_other_sessions(org, people, participant, specialist):
+    first = _book(people, participant, specialist, _slot(specialist))
+    step = _grid_step(specialist)
+    other = factories.participant(org, specialist)
+    factories.consents(other, people[Role.ADMIN], "services")
+    factories.staff_booking(specialist, other, first.starts_at + step)
+    with pytest.raises(services.SlotTaken):
+        services.appointment_reschedule(
+            actor=people[Role.PARTICIPANT], appointment=first, starts_at=first.starts_at + step / 2
+        )
+    with pytest.raises(ValidationError, match="Only this participant's sessions"):
+        services.appointment_book(
+            actor=specialist,
+            participant=other,
+            specialist=specialist,
+            starts_at=first.starts_at + step * 2,
+            modality="phone",
+            rescheduled_from=first,
         )
 
 

@@ -65,18 +65,48 @@ def test_the_page_to_move_a_session_offers_the_times_it_gives_up(client, org, pe
     factories.consents(record, people[Role.ADMIN], "services")
     zone = ZoneInfo(org.time_zone)
     on_the_hour = datetime.combine(timezone.localdate() + timedelta(days=3), time(10), zone)
-    # Half past: off the day's grid, it blocks the hours either side.
+    # Half a step later: off the day's grid, it blocks the grid's times either side.
+    step = timedelta(minutes=org.session_minutes + org.buffer_minutes)
     booked = services.appointment_book(
         actor=people[Role.PARTICIPANT],
         participant=record,
         specialist=specialist,
-        starts_at=on_the_hour + timedelta(minutes=30),
+        starts_at=on_the_hour + step / 2,
         modality="phone",
     )
     factories.sign_in(client, people[Role.PARTICIPANT])
     offered = f'value="{on_the_hour.isoformat()}"'
-    assert offered not in client.get(f"/peers/{specialist.pk}/book/").content.decode()
-    assert offered in client.get(f"/sessions/{booked.pk}/reschedule/").content.decode()
+    booking, moving = (
+        client.get(f"/peers/{specialist.pk}/book/"),
+        client.get(f"/sessions/{booked.pk}/reschedule/"),
+    )
+    assert booking.status_code == moving.status_code == 200
+    assert offered not in booking.content.decode() and offered in moving.content.decode()
+
+
+def test_the_booking_page_reads_a_fixed_number_of_queries(
+    client, org, people, django_assert_num_queries
+):
+    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
+    services.availability_set_weekly(
+        actor=specialist,
+        specialist=specialist,
+        hours=[WeeklyHours(day, time(9), time(17)) for day in range(7)],
+    )
+    record = factories.participant(org, specialist, user=people[Role.PARTICIPANT].user)
+    factories.consents(record, people[Role.ADMIN], "services")
+    for days in (2, 3, 4):
+        start = datetime.combine(timezone.localdate() + timedelta(days=days), time(10))
+        factories.staff_booking(specialist, record, start.replace(tzinfo=ZoneInfo(org.time_zone)))
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    client.get(f"/peers/{specialist.pk}/book/")
+    # Session, membership with its account and organization; the participant; the peer
+    # with their account and profile; the audit event (chain head, event, head again);
+    # weekly hours; exceptions and sessions together. Not the organization again, for
+    # the peer or their sessions, however many sessions.
+    with django_assert_num_queries(9):
+        page = client.get(f"/peers/{specialist.pk}/book/")
+    assert page.status_code == 200 and page.context["days"]
 
 
 def test_the_calendar_puts_each_session_on_its_day_in_the_specialists_zone(client, org, people):
