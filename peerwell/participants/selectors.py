@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from peerwell.accounts.models import Membership
 from peerwell.core.roles import Role
@@ -92,18 +92,18 @@ def consents_of(participant: Participant) -> QuerySet[Consent]:
     )
 
 
-def consents_in_effect(kinds: tuple[str, ...], on: date) -> dict[str, Exists]:
-    """Has the participant given each of these consents (services, telehealth), and not
-    revoked it, on `on` (the organization's date, which its consents are dated by)?
-
-    Annotations of a query of participants, named by the kinds: all of them read in one
-    query (with more of the participant's standing, as a booking does), not a query each."""
-    return {
-        kind: Exists(
-            Consent.objects.filter(Consent.in_effect_on(on), participant=OuterRef("pk"), kind=kind)
+def consents_in_effect(
+    participant: Participant, kinds: tuple[str, ...], on: date | None = None
+) -> set[str]:
+    """Which of these consents (services, telehealth) has the participant given, and not
+    revoked, on `on`? Today by default: the organization's date, which its consents are
+    dated by. One query for all the kinds."""
+    on = on or participant.organization.today()
+    return set(
+        participant.consents.filter(Consent.in_effect_on(on), kind__in=kinds).values_list(
+            "kind", flat=True
         )
-        for kind in kinds
-    }
+    )
 
 
 def sharing_allowed(participant: Participant, *, recipient: str, on: date | None = None) -> bool:

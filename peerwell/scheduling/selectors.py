@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from peerwell.accounts.models import Membership
@@ -323,16 +323,14 @@ def upcoming_for_participant(participant: Participant) -> list[Appointment]:
     )
 
 
-def peer_standing(specialist: Membership) -> dict[str, Exists]:
-    """Has the participant a peer (an open assignment), a primary peer, and this specialist
-    among their peers? Annotations of a query of participants, so a booking reads them
-    with the participant's consents in one query."""
-    open_assignments = Assignment.objects.filter(participant=OuterRef("pk"), ended_at__isnull=True)
-    return {
-        "has_peer": Exists(open_assignments),
-        "has_primary_peer": Exists(open_assignments.filter(is_primary=True)),
-        "with_this_peer": Exists(open_assignments.filter(specialist=specialist)),
-    }
+def peers_of(participant: Participant) -> dict[int, bool]:
+    """The participant's open assignments: each specialist's id, and whether they are the
+    primary."""
+    return dict(
+        Assignment.objects.filter(participant=participant, ended_at__isnull=True).values_list(
+            "specialist_id", "is_primary"
+        )
+    )
 
 
 def primary_specialist(participant: Participant) -> Membership | None:

@@ -147,10 +147,14 @@ def _check_may_book(actor: Membership, participant: Participant) -> None:
 
 
 def _check_specialist(
-    participant: Participant, specialist: Membership, modality: str, standing: dict[str, bool]
+    participant: Participant,
+    specialist: Membership,
+    modality: str,
+    peers: dict[int, bool],
+    consented: set[str],
 ) -> None:
-    """May this participant, with their `standing` (peers, as `selectors.peer_standing`, and
-    consents in effect, by kind), meet this specialist this way? Asked under the booking's
+    """May this participant, with these `peers` (selectors.peers_of) and consents in effect
+    (`consented`, their kinds), meet this specialist this way? Asked under the booking's
     locks, so two bookings at once cannot both give a newcomer a peer, or overfill a
     caseload."""
     if (
@@ -159,8 +163,8 @@ def _check_specialist(
         or not specialist.is_active
     ):
         raise ValidationError({"specialist": _("Choose a peer specialist of this program.")})
-    has_primary = standing["has_primary_peer"]
-    if has_primary and not standing["with_this_peer"]:
+    has_primary = any(peers.values())
+    if has_primary and specialist.pk not in peers:
         primary = selectors.primary_specialist(participant)
         raise ValidationError(
             _(
@@ -176,9 +180,9 @@ def _check_specialist(
     offered = profile_of(specialist).modalities or list(Modality.values)
     if modality not in offered:
         raise ValidationError({"modality": _("This peer does not meet that way.")})
-    if not standing[ConsentKind.SERVICES]:
+    if ConsentKind.SERVICES not in consented:
         raise ValidationError(_("Consent to peer support services is needed before booking."))
-    if modality == Modality.VIDEO and not standing[ConsentKind.TELEHEALTH]:
+    if modality == Modality.VIDEO and ConsentKind.TELEHEALTH not in consented:
         raise ValidationError(
             {"modality": _("Video sessions need consent to telehealth. Choose phone or in person.")}
         )
@@ -214,15 +218,13 @@ def appointment_book(
                 .select_related("organization", "specialist_profile")
                 .get(pk=specialist.pk)
             )
-            participants = Participant.objects.filter(pk=participant.pk)
-            participants.select_for_update().values_list("pk").get()  # the lock, not the row
-            # Peers and consents in one read, once the lock is held: not in the lock's own
-            # statement, whose snapshot (PostgreSQL's, read committed) is taken before any
-            # wait for the lock, so it could miss a peer given by the booking it waited on.
-            standing = participants.values(
-                **selectors.peer_standing(specialist),
-                **consents_in_effect(_BOOKING_CONSENTS, organization.today()),
-            ).get()
+            locked = Participant.objects.select_for_update().filter(pk=participant.pk)
+            locked.values_list("pk").get()  # the lock, not the row: it was read already
+            # Read once the lock is held, in statements of their own: the locking statement's
+            # snapshot (PostgreSQL's, read committed) is taken before any wait for the lock,
+            # so it could miss a peer given by the booking it waited on.
+            peers = selectors.peers_of(participant)
+            consented = consents_in_effect(participant, _BOOKING_CONSENTS, organization.today())
             if rescheduled_from is not None:
                 rescheduled_from = Appointment.objects.select_for_update().get(
                     pk=rescheduled_from.pk
@@ -238,7 +240,7 @@ def appointment_book(
                     raise ValidationError(_("This session is no longer booked."))
                 if rescheduled_from.starts_at == starts_at:
                     raise ValidationError(_("The session is already at that time."))
-            _check_specialist(participant, specialist, modality, standing)
+            _check_specialist(participant, specialist, modality, peers, consented)
             refusal = selectors.booking_refusal(
                 specialist,
                 participant,
@@ -264,7 +266,7 @@ def appointment_book(
                 booked_by=actor.user,
                 rescheduled_from=rescheduled_from,
             )
-            if not standing["has_peer"]:
+            if not peers:
                 participant_assign(
                     actor=actor,
                     participant=participant,
