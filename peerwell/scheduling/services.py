@@ -224,7 +224,7 @@ def appointment_book(
             # snapshot (PostgreSQL's, read committed) is taken before any wait for the lock,
             # so it could miss a peer given by the booking it waited on.
             peers = selectors.peers_of(participant)
-            consented = consents_in_effect(participant, _BOOKING_CONSENTS, organization.today())
+            consented = consents_in_effect(participant, _BOOKING_CONSENTS)
             if rescheduled_from is not None:
                 rescheduled_from = Appointment.objects.select_for_update().get(
                     pk=rescheduled_from.pk

@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone
 
 from peerwell.core.roles import Role
@@ -12,15 +13,28 @@ from peerwell.scheduling.rules import WeeklyHours
 from tests import factories
 
 
-def test_moving_a_session_asks_only_for_the_new_time(client, org, people):
+@pytest.fixture
+def phone_peer(people):
+    """A certified peer who meets by phone, open 9 to 5 every day."""
     specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
     services.availability_set_weekly(
         actor=specialist,
         specialist=specialist,
         hours=[WeeklyHours(day, time(9), time(17)) for day in range(7)],
     )
+    return specialist
+
+
+@pytest.fixture
+def own_record(org, people):
+    """The participant's record, with their account and consent to services; no peer yet."""
     record = factories.participant(org, user=people[Role.PARTICIPANT].user)
     factories.consents(record, people[Role.ADMIN], "services")
+    return record
+
+
+def test_moving_a_session_asks_only_for_the_new_time(client, org, people, phone_peer, own_record):
+    specialist, record = phone_peer, own_record
     day = timezone.localdate() + timedelta(days=3)
     zone = ZoneInfo(org.time_zone)
     booked = services.appointment_book(
@@ -54,15 +68,10 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people):
     assert "The session is booked." not in page  # someone else booked it
 
 
-def test_the_page_to_move_a_session_offers_the_times_it_gives_up(client, org, people):
-    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
-    services.availability_set_weekly(
-        actor=specialist,
-        specialist=specialist,
-        hours=[WeeklyHours(day, time(9), time(17)) for day in range(7)],
-    )
-    record = factories.participant(org, user=people[Role.PARTICIPANT].user)
-    factories.consents(record, people[Role.ADMIN], "services")
+def test_the_page_to_move_a_session_offers_the_times_it_gives_up(
+    client, org, people, phone_peer, own_record
+):
+    specialist, record = phone_peer, own_record
     zone = ZoneInfo(org.time_zone)
     on_the_hour = datetime.combine(timezone.localdate() + timedelta(days=3), time(10), zone)
     # Half a step later: off the day's grid, it blocks the grid's times either side.
@@ -85,16 +94,9 @@ def test_the_page_to_move_a_session_offers_the_times_it_gives_up(client, org, pe
 
 
 def test_the_booking_page_reads_a_fixed_number_of_queries(
-    client, org, people, django_assert_num_queries
+    client, org, people, phone_peer, own_record, django_assert_num_queries
 ):
-    specialist = factories.certified(people[Role.SPECIALIST], modalities=["phone"])
-    services.availability_set_weekly(
-        actor=specialist,
-        specialist=specialist,
-        hours=[WeeklyHours(day, time(9), time(17)) for day in range(7)],
-    )
-    record = factories.participant(org, specialist, user=people[Role.PARTICIPANT].user)
-    factories.consents(record, people[Role.ADMIN], "services")
+    specialist, record = phone_peer, own_record
     for days in (2, 3, 4):
         start = datetime.combine(timezone.localdate() + timedelta(days=days), time(10))
         factories.staff_booking(specialist, record, start.replace(tzinfo=ZoneInfo(org.time_zone)))
