@@ -75,14 +75,14 @@ def offered_candidates(organization, viewer_zone: str) -> list[Candidate]:
             _candidate(specialist, hours.get(specialist.pk, set())) for specialist in specialists
         ]
 
-    return candidates.cached(organization.pk, viewer_zone, build)
+    return candidates.cached(organization, viewer_zone, build)
 
 
 def offered_specialist_ids(organization) -> frozenset[int]:
     """The ids of the specialists offered to new participants: one query when built, kept
     in the cache with the candidates and moved on with them."""
     return candidates.offered_ids(
-        organization.pk,
+        organization,
         lambda: frozenset(offered_specialists(organization).values_list("pk", flat=True)),
     )
 

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,7 +91,8 @@ def certifications(request, membership_id: int):
             "certifications": specialist.certifications.select_related("verified_by__user"),
             "form": form,
             "error_form": form if form.errors else None,
-            "today": timezone.localdate(),
+            # Expired by the program's calendar, as the directory decides who is certified.
+            "today": specialist.organization.today(),
         },
         status=400 if form.errors else 200,
     )

@@ -1,6 +1,7 @@
 """The peer directory: who is offered, ranked with reasons, filtered, in fixed queries."""
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection
@@ -8,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from peerwell.core.roles import Role
+from peerwell.matching.selectors import offered_specialist_ids
 from peerwell.scheduling import services
 from peerwell.scheduling.rules import WeeklyHours
 from peerwell.workforce.models import Certification
@@ -165,3 +167,23 @@ def test_the_directory_shows_the_best_matches_a_page_at_a_time(client, org, peop
     assert _names(third) == ["Peer 20", "Peer 21", "Peer 22"]
     assert "23 peer supporters" in first.content.decode()
     assert "?modality=phone&amp;page=2" in first.content.decode()
+
+
+def test_a_certification_lapsing_at_the_programs_midnight_leaves_the_kept_directory(
+    org, monkeypatch
+):
+    # The program at UTC+14, the viewer at UTC-12: across the program's midnight the
+    # viewer's date stays the same, so the kept directory must be dated by the program's.
+    org.time_zone = "Etc/GMT-14"
+    org.save()
+    lapsing = _peer(org, "Lapsing Lou")
+    Certification.objects.filter(specialist=lapsing).update(expires_on=date(2026, 3, 10))
+    midnight = datetime(2026, 3, 11, tzinfo=ZoneInfo(org.time_zone))
+    cache.clear()
+    with timezone.override("Etc/GMT+12"):
+        monkeypatch.setattr(timezone, "now", lambda: midnight - timedelta(minutes=1))
+        viewers_date = timezone.localdate()
+        assert lapsing.pk in offered_specialist_ids(org)
+        monkeypatch.setattr(timezone, "now", lambda: midnight + timedelta(minutes=1))
+        assert timezone.localdate() == viewers_date
+        assert lapsing.pk not in offered_specialist_ids(org)

@@ -64,3 +64,23 @@ def test_an_admin_records_a_verified_certification_that_makes_a_specialist_offer
     assert offered_to_new_participants(Membership.objects.get(pk=specialist.pk))
     page = client.get(f"/staff/{specialist.pk}/certifications/")
     assert "CPRS-1042" in page.content.decode()
+
+
+def test_a_certification_shows_as_expired_by_the_programs_calendar_from_any_zone(
+    client, org, people
+):
+    # The program at UTC+14, the admin at UTC-12: their dates are a day or two apart. The
+    # page says "Expired" exactly when the directory stops offering the specialist.
+    org.time_zone = "Etc/GMT-14"
+    org.save()
+    specialist, admin = people[Role.SPECIALIST], people[Role.ADMIN]
+    admin.user.time_zone = "Etc/GMT+12"
+    admin.user.save()
+    factories.certified(specialist)
+    Certification.objects.filter(specialist=specialist).update(
+        expires_on=org.today() - timedelta(days=1)
+    )
+    assert not offered_to_new_participants(specialist)
+    factories.sign_in(client, admin)
+    page = client.get(f"/staff/{specialist.pk}/certifications/").content.decode()
+    assert "Expired" in page
