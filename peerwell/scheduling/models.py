@@ -111,6 +111,12 @@ class Appointment(OrgScoped):
     rescheduled_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rescheduled_to"
     )
+    # A session that moves stays one event in calendars: each move updates the event of its
+    # first booking (same UID, higher SEQUENCE) instead of cancelling one and adding another.
+    first_booking = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moves = models.PositiveSmallIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -146,13 +152,16 @@ class Appointment(OrgScoped):
 
     @property
     def ical_uid(self) -> str:
-        """Unique across installations: the site's host names the namespace."""
-        return f"appointment-{self.pk}@{urlsplit(settings.PEERWELL_BASE_URL).hostname}"
+        """The session's event, the same however often it moves; unique across
+        installations: the site's host names the namespace."""
+        host = urlsplit(settings.PEERWELL_BASE_URL).hostname
+        return f"appointment-{self.first_booking_id or self.pk}@{host}"
 
     @property
     def ical_sequence(self) -> int:
-        """RFC 5545 SEQUENCE: 0 when booked, 1 once cancelled (a change calendars apply)."""
-        return 0 if self.is_booked else 1
+        """RFC 5545 SEQUENCE, which calendars apply only when it grows: one more for each
+        move, and one more again once cancelled."""
+        return self.moves + (0 if self.is_booked else 1)
 
 
 class ReminderChannel(models.TextChoices):

@@ -361,10 +361,13 @@ def weekly_coverage(specialist_ids: list[int], viewer_zone: str) -> dict[int, se
 
 
 def feed_appointments(membership: Membership) -> list[Appointment]:
-    """A member's sessions for their calendar feed: a month back, half a year ahead."""
+    """A member's sessions for their calendar feed: a month back, half a year ahead. A
+    session that moved is there once, at its new time: its old times share its event."""
     now = timezone.now()
     appointments = Appointment.objects.filter(
-        starts_at__gte=now - timedelta(days=31), starts_at__lt=now + timedelta(days=183)
+        starts_at__gte=now - timedelta(days=31),
+        starts_at__lt=now + timedelta(days=183),
+        rescheduled_to__isnull=True,
     )
     if membership.role == Role.PARTICIPANT:
         appointments = appointments.filter(

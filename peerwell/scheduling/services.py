@@ -252,10 +252,12 @@ def appointment_book(
                 raise SlotTaken()
             if refusal == selectors.BookingRefusal.PARTICIPANT_BUSY:
                 raise ValidationError(_("The participant already has a session at that time."))
+            first_booking_id, moves = None, 0
             if rescheduled_from is not None:
                 _cancel(rescheduled_from, actor, _("Rescheduled"))
-                # Withdraw the old time's invitation too, or calendars keep both times.
-                tasks.send_appointment_email.enqueue(rescheduled_from.pk, "cancelled")
+                # The move's invitation updates the event calendars already hold for it.
+                first_booking_id = rescheduled_from.first_booking_id or rescheduled_from.pk
+                moves = rescheduled_from.moves + 1
             appointment = Appointment.objects.create(
                 organization=organization,
                 participant=participant,
@@ -265,6 +267,8 @@ def appointment_book(
                 modality=modality,
                 booked_by=actor.user,
                 rescheduled_from=rescheduled_from,
+                first_booking_id=first_booking_id,
+                moves=moves,
             )
             if not peers:
                 participant_assign(
@@ -282,7 +286,7 @@ def appointment_book(
             )
             # One task, queued in the booking's own transaction: the queue is a table of the
             # same database, so it exists exactly when the booking does. The worker makes
-            # and queues the reminders and sends the confirmation.
+            # and queues the reminders and sends the confirmation (of the move, for a move).
             tasks.appointment_booked.enqueue(appointment.pk)
     except IntegrityError as error:
         raise SlotTaken() from error

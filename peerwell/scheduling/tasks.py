@@ -47,11 +47,18 @@ def _recipients(appointment: Appointment) -> list[dict]:
 
 @task()
 def send_appointment_email(appointment_id: int, kind: str) -> int:
-    """Email the participant and the specialist that a session was booked or cancelled,
-    with an iCalendar invitation (or cancellation) attached. Returns messages sent."""
+    """Email the participant and the specialist that a session was booked (or moved, when
+    the booking is a move) or cancelled, with an iCalendar invitation (or cancellation)
+    attached. Returns messages sent: none for a booking cancelled or moved on before the
+    worker came to it, whose cancellation or move is the news."""
     appointment = Appointment.objects.select_related(
-        "participant__user", "specialist__user", "organization"
+        "participant__user", "specialist__user", "organization", "rescheduled_from"
     ).get(pk=appointment_id)
+    if kind == "booked":
+        if not appointment.is_booked:
+            return 0
+        if appointment.rescheduled_from_id:
+            kind = "moved"
     sent = 0
     for person in _recipients(appointment):
         with translation.override(person["language"] or None), timezone.override(person["zone"]):

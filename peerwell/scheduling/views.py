@@ -138,12 +138,16 @@ def appointment_detail(request, appointment_id: int):
         and appointment.is_booked
         and appointment.booked_by_id == request.user.pk
     ):
-        messages.success(
-            request,
-            _("Your session is booked. A confirmation is on its way by email.")
-            if is_participant
-            else _("The session is booked."),
-        )
+        moved = appointment.rescheduled_from_id is not None
+        if is_participant:
+            message = (
+                _("Your session is moved. A confirmation is on its way by email.")
+                if moved
+                else _("Your session is booked. A confirmation is on its way by email.")
+            )
+        else:
+            message = _("The session is moved.") if moved else _("The session is booked.")
+        messages.success(request, message)
     may_book = policy.has_permission(request.membership, Permission.APPOINTMENT_BOOK)
     window = appointment.organization.cancellation_window_hours
     may_change = appointment.is_booked and (

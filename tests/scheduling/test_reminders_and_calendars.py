@@ -22,6 +22,7 @@ from peerwell.scheduling.models import Reminder, ReminderStatus
 from peerwell.scheduling.rules import WeeklyHours
 from peerwell.scheduling.selectors import open_slot_starts
 from tests import factories
+from tests.mailbox import ics_of, sent_events
 
 NEW_YORK = ZoneInfo("America/New_York")
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,12 +65,6 @@ def booked(org, people):
         modality="phone",
     )
     return appointment
-
-
-def ics_of(message) -> Calendar:
-    (attachment,) = message.attachments
-    assert attachment.mimetype == "text/calendar"
-    return Calendar.from_ical(attachment.content)
 
 
 def test_a_booking_is_confirmed_by_email_with_an_icalendar_invitation(booked):
@@ -124,6 +119,8 @@ def test_a_session_cancelled_before_the_worker_runs_gets_no_reminder(booked):
     run_worker()
     assert not DBTaskResult.objects.filter(task_path__endswith="send_reminder").exists()
     assert not booked.reminders.exists()
+    # No confirmation of a booking already cancelled: only the cancellation goes out.
+    assert [m.subject.startswith("Cancelled") for m in mail.outbox] == [True, True]
 
 
 def test_a_cancelled_session_sends_no_reminder_and_a_cancellation(booked, people):
@@ -140,23 +137,71 @@ def test_a_cancelled_session_sends_no_reminder_and_a_cancellation(booked, people
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
 
 
-def test_a_moved_session_withdraws_the_old_invitation(booked, people):
+def test_a_moved_session_is_one_event_that_each_move_updates(booked, people):
     run_worker()
     mail.outbox.clear()
+    first = booked.starts_at
+    moved = services.appointment_reschedule(
+        actor=people[Role.PARTICIPANT], appointment=booked, starts_at=first + timedelta(days=1)
+    )
+    run_worker()
+    # One email each, updating the event calendars hold (same UID, a higher SEQUENCE):
+    # no cancellation of the old time beside an invitation to the new.
+    people_ = sorted([booked.participant.user.email, booked.specialist.user.email])
+    assert moved.ical_uid == booked.ical_uid
+    assert sent_events() == [
+        (email, "REQUEST", booked.ical_uid, 1, moved.starts_at) for email in people_
+    ]
+    to_participant = next(m for m in mail.outbox if m.to == [booked.participant.user.email])
+    assert to_participant.subject.startswith("Moved: peer support session")
+    with timezone.override(NEW_YORK):
+        was = f"{timezone.localtime(first):%A} {first.day}"
+    assert f"has moved from {was}" in to_participant.body
+    assert AuditEvent.objects.filter(action="appointment.moved_email_sent").count() == 1
+
+    # Moved again, then cancelled: the same event each time, its SEQUENCE still growing.
+    mail.outbox.clear()
+    again = services.appointment_reschedule(
+        actor=people[Role.PARTICIPANT], appointment=moved, starts_at=first + timedelta(days=2)
+    )
+    run_worker()
+    services.appointment_cancel(actor=again.specialist, appointment=again)
+    run_worker()
+    assert sorted(e[1:4] for e in sent_events()) == [
+        ("CANCEL", booked.ical_uid, 3),
+        ("CANCEL", booked.ical_uid, 3),
+        ("REQUEST", booked.ical_uid, 2),
+        ("REQUEST", booked.ical_uid, 2),
+    ]
+
+
+def test_a_session_moved_and_cancelled_before_the_worker_runs_sends_only_the_cancellation(
+    booked, people
+):
     moved = services.appointment_reschedule(
         actor=people[Role.PARTICIPANT],
         appointment=booked,
         starts_at=booked.starts_at + timedelta(days=1),
     )
+    services.appointment_cancel(actor=people[Role.PARTICIPANT], appointment=moved)
     run_worker()
-    events = {}
-    for message in mail.outbox:
-        calendar = ics_of(message)
-        (event,) = calendar.walk("VEVENT")
-        events.setdefault(str(calendar["METHOD"]), set()).add(str(event["UID"]))
-    # Each person's calendar drops the old time and gains the new one.
-    assert events == {"CANCEL": {booked.ical_uid}, "REQUEST": {moved.ical_uid}}
-    assert len(mail.outbox) == 4
+    assert [e[1:4] for e in sent_events()] == [("CANCEL", booked.ical_uid, 2)] * 2
+
+
+def test_a_calendar_feed_lists_a_moved_session_once_at_its_new_time(client, booked, people):
+    moved = services.appointment_reschedule(
+        actor=people[Role.PARTICIPANT],
+        appointment=booked,
+        starts_at=booked.starts_at + timedelta(days=1),
+    )
+    factories.sign_in(client, people[Role.PARTICIPANT])
+    client.post("/calendar/feeds/")
+    url = client.get("/calendar/feeds/").context["new_feed_url"]
+    client.logout()
+    calendar = Calendar.from_ical(client.get(url.split("testserver", 1)[1]).content)
+    (event,) = calendar.walk("VEVENT")
+    assert (event["UID"], event["SEQUENCE"]) == (booked.ical_uid, 1)
+    assert event.decoded("DTSTART") == moved.starts_at
 
 
 def test_texts_for_participants_who_prefer_them(org, people, settings, tmp_path):

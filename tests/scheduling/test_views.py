@@ -57,7 +57,7 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people, phone_
     assert response["Location"] == f"/sessions/{moved.pk}/?booked=1"
     assert (moved.starts_at, moved.modality, moved.rescheduled_from) == (new_time, "phone", booked)
     # The session's page says so, without the message being kept for a later page.
-    confirmed = "Your session is booked."
+    confirmed = "Your session is moved. A confirmation is on its way by email."
     assert confirmed in client.get(response["Location"]).content.decode()
     assert "_messages" not in client.session
     assert confirmed not in client.get(f"/sessions/{moved.pk}/").content.decode()
@@ -65,7 +65,7 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people, phone_
     assert confirmed not in client.get(f"/sessions/{booked.pk}/?booked=1").content.decode()
     factories.sign_in(client, people[Role.SPECIALIST])
     page = client.get(f"/sessions/{moved.pk}/?booked=1").content.decode()
-    assert "The session is booked." not in page  # someone else booked it
+    assert "The session is moved." not in page  # someone else moved it
 
 
 def test_the_page_to_move_a_session_offers_the_times_it_gives_up(
