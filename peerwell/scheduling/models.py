@@ -138,6 +138,11 @@ class Appointment(OrgScoped):
                 condition=Q(status="booked"),
                 name="appointment_one_per_start",
             ),
+            models.CheckConstraint(
+                condition=Q(moves=0, first_booking__isnull=True)
+                | Q(moves__gt=0, first_booking__isnull=False),
+                name="appointment_moves_from_first_booking",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +165,8 @@ class Appointment(OrgScoped):
     @property
     def ical_sequence(self) -> int:
         """RFC 5545 SEQUENCE, which calendars apply only when it grows: one more for each
-        move, and one more again once cancelled."""
+        move, and one more again once cancelled. (A booking moved away shares its UID and
+        SEQUENCE with the move's, so it is never sent: no email, not in feeds.)"""
         return self.moves + (0 if self.is_booked else 1)
 
 

@@ -393,8 +393,16 @@ def sessions_of(participant: Participant) -> list[Appointment]:
         "specialist__user"
     )
     upcoming = list(sessions.filter(ends_at__gt=now, status=AppointmentStatus.BOOKED)[:10])
-    past = list(sessions.filter(starts_at__lte=now).order_by("-starts_at")[:5])
-    return upcoming + past
+    # A session moved away from a time is listed at the time it moved to, not twice.
+    past = sessions.filter(starts_at__lte=now, rescheduled_to__isnull=True)
+    return upcoming + list(past.order_by("-starts_at")[:5])
+
+
+def moved_to(appointment: Appointment) -> Appointment | None:
+    """The booking a session was moved to from this one, if it was moved."""
+    if appointment.is_booked:
+        return None
+    return Appointment.objects.filter(rescheduled_from=appointment).first()
 
 
 def active_feed(token_hash: str) -> CalendarFeed | None:

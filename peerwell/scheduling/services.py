@@ -203,7 +203,8 @@ def appointment_book(
     book for participants they can see, from now on. A participant without a peer yet who
     books with an offered specialist gets that specialist as their primary. A move
     (`rescheduled_from`, a booked session of the same participant and specialist) gives up
-    the old time as it books the new one, which must be another time.
+    the old time as it books the new one, which must be another time; the new booking
+    keeps the session's calendar event (`first_booking`, one more of `moves`).
     """
     _check_may_book(actor, participant)
     organization = participant.organization

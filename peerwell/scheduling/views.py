@@ -159,6 +159,7 @@ def appointment_detail(request, appointment_id: int):
         "scheduling/appointment.html",
         {
             "appointment": appointment,
+            "moved_to": selectors.moved_to(appointment),
             "is_participant": is_participant,
             "may_change": may_change,
             "change_until": appointment.participant_may_change_until(window),

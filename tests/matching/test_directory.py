@@ -1,6 +1,6 @@
 """The peer directory: who is offered, ranked with reasons, filtered, in fixed queries."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -177,8 +177,9 @@ def test_a_certification_lapsing_at_the_programs_midnight_leaves_the_kept_direct
     org.time_zone = "Etc/GMT-14"
     org.save()
     lapsing = _peer(org, "Lapsing Lou")
-    Certification.objects.filter(specialist=lapsing).update(expires_on=date(2026, 3, 10))
-    midnight = datetime(2026, 3, 11, tzinfo=ZoneInfo(org.time_zone))
+    last_day = org.today()
+    Certification.objects.filter(specialist=lapsing).update(expires_on=last_day)
+    midnight = datetime.combine(last_day + timedelta(days=1), time(0), ZoneInfo(org.time_zone))
     cache.clear()
     with timezone.override("Etc/GMT+12"):
         monkeypatch.setattr(timezone, "now", lambda: midnight - timedelta(minutes=1))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -223,6 +223,49 @@ def test_rescheduling_releases_the_old_time_and_its_reminders(people, participan
     assert first.starts_at in selectors.open_slot_starts(
         specialist, first.starts_at, first.starts_at, for_participant=True
     )
+
+
+def test_the_chart_lists_a_session_once_at_the_time_it_moved_to(org, participant, specialist):
+    # Written directly: booking refuses times already past.
+    week_ago = timezone.now() - timedelta(days=7)
+    first = factories.appointment(
+        org, specialist, participant, starts_at=week_ago, status=AppointmentStatus.CANCELLED
+    )
+    moved = factories.appointment(
+        org,
+        specialist,
+        participant,
+        starts_at=week_ago + timedelta(days=1),
+        rescheduled_from=first,
+        first_booking=first,
+        moves=1,
+    )
+    missed = factories.appointment(
+        org,
+        specialist,
+        participant,
+        starts_at=week_ago + timedelta(days=2),
+        status=AppointmentStatus.CANCELLED,
+    )
+    assert selectors.sessions_of(participant) == [missed, moved]
+    assert selectors.moved_to(first) == moved
+    assert selectors.moved_to(missed) is None
+
+
+def test_a_move_is_counted_from_a_first_booking_and_only_then(org, participant, specialist):
+    first = factories.appointment(org, specialist, participant)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.appointment(
+            org, specialist, participant, starts_at=first.starts_at + timedelta(days=1), moves=1
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.appointment(
+            org,
+            specialist,
+            participant,
+            starts_at=first.starts_at + timedelta(days=1),
+            first_booking=first,
+        )
 
 
 def _grid_step(specialist) -> timedelta:

@@ -61,11 +61,20 @@ def test_moving_a_session_asks_only_for_the_new_time(client, org, people, phone_
     assert confirmed in client.get(response["Location"]).content.decode()
     assert "_messages" not in client.session
     assert confirmed not in client.get(f"/sessions/{moved.pk}/").content.decode()
-    # The flag says nothing on a session that is no longer booked.
-    assert confirmed not in client.get(f"/sessions/{booked.pk}/?booked=1").content.decode()
+    # The flag says nothing on a session that is no longer booked; its page (linked from
+    # the first confirmation) says where the session went.
+    old_page = client.get(f"/sessions/{booked.pk}/?booked=1").content.decode()
+    assert confirmed not in old_page
+    assert f'Moved to <a href="/sessions/{moved.pk}/">' in old_page
     factories.sign_in(client, people[Role.SPECIALIST])
     page = client.get(f"/sessions/{moved.pk}/?booked=1").content.decode()
     assert "The session is moved." not in page  # someone else moved it
+    # Staff who move it themselves are told so.
+    response = client.post(
+        f"/sessions/{moved.pk}/reschedule/",
+        {"starts_at": (new_time + timedelta(days=1)).isoformat()},
+    )
+    assert "The session is moved." in client.get(response["Location"]).content.decode()
 
 
 def test_the_page_to_move_a_session_offers_the_times_it_gives_up(

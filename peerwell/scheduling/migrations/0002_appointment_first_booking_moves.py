@@ -1,26 +1,19 @@
+# Sessions moved before this migration keep first_booking empty and moves 0: the invitation
+# of their current booking went out under that booking's own UID, which is the event
+# attendees' calendars hold now; the next move or cancellation must name that one.
+
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
-
-
-def number_the_moves(apps, schema_editor):
-    """Sessions already moved join their first booking's event: each move is booked after
-    the one it moved, so walking them in booking order finds every predecessor done."""
-    Appointment = apps.get_model("scheduling", "Appointment")
-    done: dict[int, tuple[int, int]] = {}
-    moved = Appointment.objects.filter(rescheduled_from__isnull=False).order_by("booked_at", "pk")
-    for appointment in moved.only("pk", "rescheduled_from_id"):
-        first, moves = done.get(
-            appointment.rescheduled_from_id, (appointment.rescheduled_from_id, 0)
-        )
-        done[appointment.pk] = (first, moves + 1)
-        Appointment.objects.filter(pk=appointment.pk).update(
-            first_booking_id=first, moves=moves + 1
-        )
 
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("accounts", "0003_user_language_choices"),
+        ("core", "0005_organization_self_sign_up"),
+        ("participants", "0003_portal_invitation"),
         ("scheduling", "0001_initial"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -40,5 +33,15 @@ class Migration(migrations.Migration):
             name="moves",
             field=models.PositiveSmallIntegerField(default=0),
         ),
-        migrations.RunPython(number_the_moves, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("first_booking__isnull", True), ("moves", 0)),
+                    models.Q(("first_booking__isnull", False), ("moves__gt", 0)),
+                    _connector="OR",
+                ),
+                name="appointment_moves_from_first_booking",
+            ),
+        ),
     ]
