@@ -402,7 +402,10 @@ def moved_to(appointment: Appointment) -> Appointment | None:
     """The booking a session was moved to from this one, if it was moved."""
     if appointment.is_booked:
         return None
-    return Appointment.objects.filter(rescheduled_from=appointment).first()
+    try:
+        return appointment.rescheduled_to
+    except Appointment.rescheduled_to.RelatedObjectDoesNotExist:
+        return None
 
 
 def active_feed(token_hash: str) -> CalendarFeed | None:
