@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -213,14 +213,19 @@ def appointment_book(
         with transaction.atomic():
             # Always the specialist first, then the participant: one order, no deadlock. The
             # rules below read the specialist (active, role, profile) as locked, not as the
-            # page read them.
+            # page read them; the organization's terms as the request read them.
             specialist = (
                 Membership.objects.select_for_update(of=("self",))
-                .select_related("organization", "specialist_profile")
+                .select_related("specialist_profile")
                 .get(pk=specialist.pk)
             )
-            locked = Participant.objects.select_for_update().filter(pk=participant.pk)
-            locked.values_list("pk").get()  # the lock, not the row: it was read already
+            if specialist.organization_id == organization.pk:
+                specialist.organization = organization
+            # The participant's lock, not their row (read already). SQLite has no row locks:
+            # there each transaction takes the one write lock as it begins (settings).
+            if connection.features.has_select_for_update:
+                locked = Participant.objects.select_for_update().filter(pk=participant.pk)
+                locked.values_list("pk").get()
             # Read once the lock is held, in statements of their own: the locking statement's
             # snapshot (PostgreSQL's, read committed) is taken before any wait for the lock,
             # so it could miss a peer given by the booking it waited on.
