@@ -32,10 +32,14 @@ def participants_visible_to(membership: Membership) -> QuerySet[Participant]:
 
 def record_of(membership: Membership) -> Participant | None:
     """The participant record of a participant's own portal account, if it has one."""
-    # By the account alone (a unique index), then the organization checked: asked as one
-    # filter, SQLite may walk the organization's whole index instead.
-    participant = Participant.objects.filter(user_id=membership.user_id).first()
-    if participant is None or participant.organization_id != membership.organization_id:
+    # By the account alone (one to one), then the organization checked: asked as one
+    # filter, SQLite may walk the organization's whole index instead. A get, not first():
+    # no ordering or slice to build, on every page of a participant's own.
+    try:
+        participant = Participant.objects.get(user_id=membership.user_id)
+    except Participant.DoesNotExist:
+        return None
+    if participant.organization_id != membership.organization_id:
         return None
     # Both already read with the membership: no join, no second read.
     participant.user = membership.user
