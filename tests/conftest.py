@@ -12,13 +12,15 @@ LOCALE = Path(__file__).resolve().parents[1] / "peerwell" / "locale"
 
 
 def pytest_sessionstart(session):
-    """Remove a SQLite test database's leftover -wal and -shm files when the database itself
-    is gone (a server process of an earlier run may still have held them when it was
-    deleted): SQLite refuses to open a new database beside them ("disk I/O error")."""
+    """Remove a SQLite test database with its -wal and -shm files before the run makes it
+    anew. Django deletes only the database, and a server process of an earlier run (killed
+    with it) may still hold the other two: SQLite refuses to open a new database beside them
+    ("disk I/O error"). With --reuse-db only leftovers of a database already gone go."""
     name = django_settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if name and not Path(name).exists():
-        for suffix in ("-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
+    if not name or (session.config.getoption("reuse_db", False) and Path(name).exists()):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

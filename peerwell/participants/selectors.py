@@ -34,7 +34,7 @@ def record_of(membership: Membership) -> Participant | None:
     """The participant record of a participant's own portal account, if it has one."""
     # By the account alone (one to one), then the organization checked: asked as one
     # filter, SQLite may walk the organization's whole index instead. A get, not first():
-    # no ordering or slice to build, on every page of a participant's own.
+    # no ORDER BY to build, on every page of a participant's own.
     try:
         participant = Participant.objects.get(user_id=membership.user_id)
     except Participant.DoesNotExist:

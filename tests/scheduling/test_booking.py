@@ -145,6 +145,16 @@ def test_a_booking_reads_peers_and_consents_once_the_participant_is_locked(
     assert Assignment.objects.get(participant=participant).specialist == specialist
 
 
+def test_a_booking_takes_the_organizations_terms_from_the_request_and_reads_it_no_more(
+    people, participant, specialist
+):
+    slot = _slot(specialist)
+    assert participant.organization.session_minutes  # read by the request, as pages do
+    with CaptureQueriesContext(connection) as queries:
+        _book(people, participant, specialist, slot)
+    assert not [q["sql"] for q in queries if '"core_organization"' in q["sql"]]
+
+
 def test_a_consent_revoked_or_not_yet_given_does_not_count(people, participant, specialist):
     consent = participant.consents.get(kind="services")
     consent.revoked_at = timezone.now()
