@@ -158,8 +158,8 @@ DATABASES = {
 }
 DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE:
-    # Under ASGI each request may run on another thread, so persistent connections are not
-    # reused; a pool hands one back in microseconds instead of a new PostgreSQL backend.
+    # Under ASGI each request runs on a thread of its own, so persistent connections are
+    # never reused; a pool hands one back in microseconds instead of a new PostgreSQL backend.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2,
@@ -169,7 +169,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Django's SQLite with a pool of open connections, for the same reason as PostgreSQL's.
+    DATABASES["default"]["ENGINE"] = "peerwell.core.sqlite_pool"
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
+        "pool": DATABASE_POOL_SIZE,
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
         # failing with "database is locked" when it upgrades a read lock.
         "transaction_mode": "IMMEDIATE",
