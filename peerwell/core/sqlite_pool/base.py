@@ -122,8 +122,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # Connections opened with other settings (another alias's timeout or init command)
         # are never mixed.
         self.pool_key = (name, repr(sorted(conn_params.items())), tuple(self.init_commands))
-        # Taken before opening: should the file be replaced in between, the connection is
-        # kept under the old identity and so never handed out again.
+        # Taken before opening: should the file be replaced in between, the identity is the
+        # old file's, so the connection is closed at the end, not kept.
         self.file_identity = file_identity(name)
         if connection := POOL.take(self.pool_key, self.file_identity):
             return connection
